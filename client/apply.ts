@@ -1,0 +1,76 @@
+import type { ServerMessage } from '../src/protocol.js';
+import { clearOverlay, showOverlay } from './overlay.js';
+
+const VERSION_PARAM = 'devpush';
+
+/** Applies one message to the page. The switch is exhaustive: a new kind fails the type check here. */
+export function apply(message: ServerMessage): void {
+  switch (message.kind) {
+    case 'reload':
+    case 'resync':
+      location.reload();
+      return;
+    case 'css':
+      swapStylesheets(message.paths, message.version);
+      return;
+    case 'img':
+      swapImages(message.paths, message.version);
+      return;
+    case 'update':
+      location.reload(); // module-level HMR is not there yet (DESIGN §4)
+      return;
+    case 'error':
+      showOverlay(message.errors);
+      return;
+    case 'error-cleared':
+      clearOverlay();
+      return;
+    case 'custom':
+      window.dispatchEvent(new CustomEvent('devpush:custom', { detail: { event: message.event, data: message.data } }));
+      return;
+    case 'hello':
+    case 'ping':
+      return;
+    default: {
+      const unhandled: never = message;
+      return unhandled;
+    }
+  }
+}
+
+function withVersion(href: string, version: number): string {
+  const url = new URL(href, location.href);
+  url.searchParams.set(VERSION_PARAM, String(version));
+  return url.href;
+}
+
+function pathOf(href: string): string {
+  return new URL(href, location.href).pathname;
+}
+
+/**
+ * Swaps each matching stylesheet by inserting a clone with a new URL and removing the old one only once
+ * the clone has loaded, so the page is never without its styles (no flash) and nothing reloads. A CSS
+ * file no <link> names (reached through @import) refreshes every stylesheet.
+ */
+function swapStylesheets(paths: string[], version: number): void {
+  const links = [...document.querySelectorAll<HTMLLinkElement>('link[rel~="stylesheet"][href]')].filter(
+    (link) => !link.dataset.devpushStale,
+  );
+  const matching = links.filter((link) => paths.includes(pathOf(link.href)));
+  for (const link of matching.length ? matching : links) {
+    const fresh = link.cloneNode() as HTMLLinkElement;
+    fresh.href = withVersion(link.href, version);
+    link.dataset.devpushStale = '1';
+    const done = () => link.remove();
+    fresh.addEventListener('load', done, { once: true });
+    fresh.addEventListener('error', done, { once: true });
+    link.after(fresh);
+  }
+}
+
+function swapImages(paths: string[], version: number): void {
+  for (const image of document.querySelectorAll<HTMLImageElement>('img[src]')) {
+    if (paths.includes(pathOf(image.src))) image.src = withVersion(image.src, version);
+  }
+}

@@ -1,0 +1,8 @@
+import type { TransportName } from '../../src/protocol.js';
+import type { ClientTransport } from './transport.js';
+import { websocketTransport } from './websocket.js';
+
+/** Every rung the client knows, by name; the server's offered list decides which and in what order. */
+export const CLIENT_TRANSPORTS: Partial<Record<TransportName, ClientTransport>> = {
+  websocket: websocketTransport,
+};

@@ -1,0 +1,23 @@
+import type { TransportName } from '../../src/protocol.js';
+
+export interface TransportHandlers {
+  /** One message's JSON text. */
+  message(text: string): void;
+  /** The connection ended or failed; `fatal` when retrying the same request cannot help (e.g. 4xx). */
+  closed(reason: string, fatal?: boolean): void;
+}
+
+/** An open connection on one rung. */
+export interface Connection {
+  close(): void;
+}
+
+/** One rung of the ladder in the browser: opens a connection to its endpoint with the given query. */
+export interface ClientTransport {
+  readonly name: TransportName;
+  /** False where the browser lacks what the rung needs. */
+  supported(): boolean;
+  /** How long to wait for `hello` before trying the next rung (ms). */
+  readonly helloDeadlineMs: number;
+  open(url: URL, handlers: TransportHandlers): Connection;
+}

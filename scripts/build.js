@@ -1,0 +1,26 @@
+// Builds what the package runs from: the server (tsc → dist/src, with declarations for the API) and the
+// browser client (esbuild → dist/client/client.js, one ES module). Runs on `npm install` via `prepare`.
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { rmSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const require = createRequire(import.meta.url);
+const root = new URL('..', import.meta.url).pathname;
+
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+await build({
+  absWorkingDir: root,
+  entryPoints: ['client/main.ts'],
+  outfile: 'dist/client/client.js',
+  bundle: true,
+  format: 'esm',
+  target: 'es2020',
+  minifySyntax: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});

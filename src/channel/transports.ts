@@ -1,0 +1,8 @@
+import type { TransportName } from '../protocol.js';
+import type { TransportFactory } from './transport.js';
+import { createWebSocketTransport } from './websocket.js';
+
+/** Every rung the server can offer, best first. Dropping a rung is deleting its line and its file. */
+export const TRANSPORT_FACTORIES: Partial<Record<TransportName, TransportFactory>> = {
+  websocket: createWebSocketTransport,
+};

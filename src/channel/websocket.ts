@@ -1,0 +1,58 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CURSOR_PARAM, RECONNECT_PARAM } from '../protocol.js';
+import type { Encoded } from './encoded.js';
+import type { ChannelClient, Hub } from './hub.js';
+import { readCursor, remoteAddress, type ChannelLimits, type Transport } from './transport.js';
+
+/** Close codes the server uses; the client treats 4400 as "do not retry this cursor". */
+export const CLOSE_PUSH_ONLY = 1008;
+export const CLOSE_BAD_CURSOR = 4400;
+
+/** Rung 1: WebSocket on the same HTTP server (`noServer`), compression off, small frames. */
+export function createWebSocketTransport(hub: Hub, limits: ChannelLimits): Transport {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: limits.maxPayload,
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
+
+  function connect(socket: WebSocket, req: IncomingMessage, url: URL): void {
+    // A bad frame or a reset must close this socket only, never reach the process.
+    socket.on('error', () => socket.terminate());
+    const cursor = readCursor(url.searchParams.get(CURSOR_PARAM));
+    if (cursor === 'invalid') {
+      socket.close(CLOSE_BAD_CURSOR, 'malformed cursor');
+      return;
+    }
+    const client: ChannelClient = {
+      transport: 'websocket',
+      peer: remoteAddress(req),
+      send(encoded: Encoded) {
+        if (socket.bufferedAmount > limits.maxBufferedBytes) return 'overflow';
+        socket.send(encoded.json);
+        return Buffer.byteLength(encoded.json);
+      },
+      close(reason) {
+        socket.close(1001, reason.slice(0, 120));
+        setTimeout(() => socket.terminate(), 1000).unref();
+      },
+    };
+    // The channel only pushes: anything a client sends is a protocol violation, not a command.
+    socket.on('message', () => socket.close(CLOSE_PUSH_ONLY, 'push-only channel'));
+    socket.on('close', () => hub.detach(client));
+    hub.attach(client, cursor, url.searchParams.has(RECONNECT_PARAM));
+  }
+
+  return {
+    name: 'websocket',
+    upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL) {
+      wss.handleUpgrade(req, socket, head, (ws) => connect(ws, req, url));
+    },
+    close() {
+      wss.close();
+    },
+  };
+}

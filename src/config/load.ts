@@ -1,0 +1,165 @@
+import { existsSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DevpushError, describeValue } from '../errors.js';
+import { TRANSPORT_NAMES } from '../protocol.js';
+import { CONFIG_FILE_NAMES, CONFIG_SCHEMA, DEFAULT_PORT } from './schema.js';
+import type { ResolvedConfig, UserConfig } from './types.js';
+import { isPlainObject, validateSection } from './validate.js';
+
+/** What createServer and the CLI pass in: config keys (they win over the file) plus where to look. */
+export interface InlineConfig extends UserConfig {
+  /** Folder to serve. @default process.cwd() */
+  root?: string;
+  /** Config file to read; false to read none; by default devpush.config.* in the root. */
+  configFile?: string | false;
+}
+
+/** Finds, loads and validates the config file, merges `inline` over it, fills defaults and freezes. */
+export async function resolveConfig(inline: InlineConfig = {}): Promise<ResolvedConfig> {
+  const { root: rootOption, configFile: fileOption, ...inlineConfig } = inline;
+  const root = path.resolve(rootOption ?? process.cwd());
+  if (!existsSync(root)) {
+    throw new DevpushError(`Folder not found: ${root}. Pass a folder that exists: devpush serve path/to/site`);
+  }
+  validateSection(inlineConfig, CONFIG_SCHEMA, 'options');
+
+  const configFile = fileOption === false ? null : findConfigFile(root, fileOption);
+  const fromFile = configFile ? await loadConfigFile(configFile) : {};
+  return Object.freeze(withDefaults(root, configFile, merge(fromFile, inlineConfig)));
+}
+
+function findConfigFile(root: string, explicit: string | undefined): string | null {
+  if (explicit !== undefined) {
+    const file = path.resolve(explicit);
+    if (!existsSync(file)) {
+      throw new DevpushError(`Config file not found: ${file} (from --config). Check the path, or drop --config.`);
+    }
+    return file;
+  }
+  for (const name of CONFIG_FILE_NAMES) {
+    const file = path.join(root, name);
+    if (existsSync(file)) return file;
+  }
+  return null;
+}
+
+/** Reads one config file and returns its validated object. */
+export async function loadConfigFile(file: string): Promise<UserConfig> {
+  const name = path.basename(file);
+  let loaded: unknown;
+  try {
+    loaded = await importConfig(file);
+  } catch (error) {
+    if (error instanceof DevpushError) throw error;
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new DevpushError(`${name}: loading it failed: ${reason}`);
+  }
+  if (!isPlainObject(loaded)) {
+    throw new DevpushError(
+      `${name}: must export an object (export default defineConfig({ ... })), found ${describeValue(loaded)}.`,
+    );
+  }
+  validateSection(loaded, CONFIG_SCHEMA, name);
+  return loaded as UserConfig;
+}
+
+async function importConfig(file: string): Promise<unknown> {
+  if (file.endsWith('.json')) {
+    const text = await readFile(file, 'utf8');
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new DevpushError(`${path.basename(file)}: not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  if (/\.m?ts$/.test(file)) return importTypeScript(file);
+  const module = (await import(`${pathToFileURL(file).href}?t=${Date.now()}`)) as { default?: unknown };
+  return module.default;
+}
+
+/**
+ * Node 20 cannot import TypeScript, so the config is bundled by esbuild (its own relative imports
+ * included, packages left external) and the result imported from a temporary file beside it: beside it so
+ * that `import ... from 'devpush'` and other packages resolve from the project's node_modules.
+ */
+async function importTypeScript(file: string): Promise<unknown> {
+  const { build } = await import('esbuild');
+  let result;
+  try {
+    result = await build({
+      entryPoints: [file],
+      bundle: true,
+      write: false,
+      platform: 'node',
+      format: 'esm',
+      packages: 'external',
+      logLevel: 'silent',
+      target: 'node20',
+    });
+  } catch (error) {
+    const first = (error as { errors?: { text: string; location?: { line: number; column: number } }[] }).errors?.[0];
+    const where = first?.location ? `:${first.location.line}:${first.location.column}` : '';
+    throw new DevpushError(`${path.basename(file)}${where}: ${first?.text ?? String(error)}`);
+  }
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.mjs`);
+  await writeFile(temp, result.outputFiles[0]!.text);
+  try {
+    const module = (await import(pathToFileURL(temp).href)) as { default?: unknown };
+    return module.default;
+  } finally {
+    await rm(temp, { force: true });
+  }
+}
+
+/** Section-wise merge: `over` wins key by key, nested objects merged, arrays replaced. */
+function merge(base: UserConfig, over: UserConfig): UserConfig {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    if (value === undefined) continue;
+    const current = out[key];
+    out[key] =
+      isPlainObject(value) && isPlainObject(current)
+        ? merge(current as UserConfig, value as UserConfig)
+        : value;
+  }
+  return out as UserConfig;
+}
+
+function withDefaults(root: string, configFile: string | null, config: UserConfig): ResolvedConfig {
+  const { server = {}, watch = {}, build = {}, channel = {} } = config;
+  const configDir = configFile ? path.dirname(configFile) : root;
+  return {
+    root,
+    configFile,
+    server: {
+      port: server.port ?? DEFAULT_PORT,
+      host: server.host ?? 'localhost',
+      strictPort: server.strictPort ?? false,
+      open: server.open ?? false,
+      allowedHosts: server.allowedHosts ?? [],
+      corsOrigins: server.cors?.origins ?? [],
+      fsAllow: (server.fs?.allow ?? []).map((p) => path.resolve(configDir, p)),
+      fsDeny: server.fs?.deny ?? [],
+    },
+    watch: {
+      ignore: watch.ignore ?? [],
+      paths: (watch.paths ?? []).map((p) => path.resolve(configDir, p)),
+      usePolling: watch.usePolling ?? 'auto',
+      interval: watch.interval ?? 100,
+    },
+    build: {
+      entries: build.entries ?? [],
+      target: build.target ?? 'es2022',
+      define: build.define ?? {},
+      sourcemap: build.sourcemap ?? true,
+    },
+    channel: {
+      transports: channel.transports ?? TRANSPORT_NAMES,
+      heartbeatMs: channel.heartbeatMs ?? 15_000,
+      ringMaxMessages: channel.ring?.maxMessages ?? 256,
+      ringMaxAgeMs: channel.ring?.maxAgeMs ?? 300_000,
+    },
+  };
+}

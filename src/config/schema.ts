@@ -1,0 +1,52 @@
+import { TRANSPORT_NAMES } from '../protocol.js';
+import { rules, type Section } from './validate.js';
+
+const { boolean, string, integer, arrayOf, recordOf, either, func, regexp } = rules;
+
+/** Every key a config may hold, with the rule its value must follow. Mirrors UserConfig. */
+export const CONFIG_SCHEMA: Section = {
+  server: {
+    port: integer(0, 65535),
+    host: string(),
+    strictPort: boolean(),
+    open: either(boolean(), string()),
+    allowedHosts: arrayOf(string()),
+    cors: { origins: arrayOf(string()) },
+    fs: { allow: arrayOf(string()), deny: arrayOf(string()) },
+  },
+  watch: {
+    ignore: arrayOf(either(string(), regexp(), func())),
+    paths: arrayOf(string()),
+    usePolling: boolean(),
+    interval: integer(10, 60_000),
+  },
+  build: {
+    entries: arrayOf(string()),
+    target: either(string(), arrayOf(string())),
+    define: recordOf(string()),
+    sourcemap: boolean(),
+  },
+  channel: {
+    transports: {
+      expected: `a non-empty array of rung names (${TRANSPORT_NAMES.map((n) => JSON.stringify(n)).join(', ')})`,
+      test: (v) =>
+        Array.isArray(v) &&
+        v.length > 0 &&
+        v.every((x) => (TRANSPORT_NAMES as readonly unknown[]).includes(x)) &&
+        new Set(v).size === v.length,
+    },
+    heartbeatMs: integer(1_000, 120_000),
+    ring: { maxMessages: integer(1, 100_000), maxAgeMs: integer(1_000, 86_400_000) },
+  },
+};
+
+export const CONFIG_FILE_NAMES = [
+  'devpush.config.ts',
+  'devpush.config.mts',
+  'devpush.config.js',
+  'devpush.config.mjs',
+  'devpush.config.json',
+] as const;
+
+export const DEFAULT_PORT = 4800;
+

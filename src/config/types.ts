@@ -1,0 +1,103 @@
+import type { TransportName } from '../protocol.js';
+
+/** A path test for watch.ignore: a glob (relative to the served folder), a RegExp, or a function. */
+export type IgnoreMatcher = string | RegExp | ((path: string) => boolean);
+
+/** What a user writes in devpush.config.* (every key optional). Defaults are given in the JSDoc. */
+export interface UserConfig {
+  server?: {
+    /** Port to listen on; a busy port moves to the next free one unless strictPort. @default 4800 */
+    port?: number;
+    /** Interface to listen on. Anything but loopback exposes the project to the network. @default "localhost" */
+    host?: string;
+    /** Fail instead of moving to the next free port. @default false */
+    strictPort?: boolean;
+    /** Open the browser when ready: true for the root, or a path such as "/docs/". @default false */
+    open?: boolean | string;
+    /** Extra Host header names accepted besides loopback ones (DNS-rebinding guard). @default [] */
+    allowedHosts?: string[];
+    cors?: {
+      /** Origins of pages (served by another backend) allowed to use the snippet. @default localhost origins */
+      origins?: string[];
+    };
+    fs?: {
+      /** Folders outside the served one that may be read. @default [] */
+      allow?: string[];
+      /** Extra file name globs that are never served, besides the built-in secrets list. @default [] */
+      deny?: string[];
+    };
+  };
+  watch?: {
+    /** Paths not watched, besides .git, node_modules and editor temp files. @default [] */
+    ignore?: IgnoreMatcher[];
+    /** Extra folders to watch outside the served one (e.g. a shared library). @default [] */
+    paths?: string[];
+    /** Poll instead of native events (network drives, WSL /mnt, some containers). @default auto */
+    usePolling?: boolean;
+    /** Polling interval in ms. @default 100 */
+    interval?: number;
+  };
+  build?: {
+    /** Source entries to bundle besides those found in served HTML, as URL paths ("/src/main.ts"). @default [] */
+    entries?: string[];
+    /** esbuild target(s). @default "es2022" */
+    target?: string | string[];
+    /** Global constant replacements, as esbuild `define`. @default {} */
+    define?: Record<string, string>;
+    /** Emit inline source maps. @default true */
+    sourcemap?: boolean;
+  };
+  channel?: {
+    /** Rungs offered and their order. @default ["websocket", "sse", "stream", "poll"] */
+    transports?: TransportName[];
+    /** Interval between heartbeats (ms). @default 15000 */
+    heartbeatMs?: number;
+    ring?: {
+      /** Messages kept for replay after a reconnect. @default 256 */
+      maxMessages?: number;
+      /** Age after which a message is no longer replayed (ms). @default 300000 */
+      maxAgeMs?: number;
+    };
+  };
+}
+
+/** The config after defaults, file and flags are merged: every value present, frozen. */
+export interface ResolvedConfig {
+  /** Absolute path of the served folder. */
+  root: string;
+  /** Absolute path of the config file read, or null. */
+  configFile: string | null;
+  server: {
+    port: number;
+    host: string;
+    strictPort: boolean;
+    open: boolean | string;
+    allowedHosts: readonly string[];
+    corsOrigins: readonly string[];
+    fsAllow: readonly string[];
+    fsDeny: readonly string[];
+  };
+  watch: {
+    ignore: readonly IgnoreMatcher[];
+    paths: readonly string[];
+    usePolling: boolean | 'auto';
+    interval: number;
+  };
+  build: {
+    entries: readonly string[];
+    target: string | readonly string[];
+    define: Readonly<Record<string, string>>;
+    sourcemap: boolean;
+  };
+  channel: {
+    transports: readonly TransportName[];
+    heartbeatMs: number;
+    ringMaxMessages: number;
+    ringMaxAgeMs: number;
+  };
+}
+
+/** Identity function that gives a config file its types. */
+export function defineConfig(config: UserConfig): UserConfig {
+  return config;
+}

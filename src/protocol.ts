@@ -1,0 +1,155 @@
+// The push channel's wire protocol, shared by the server (src/) and the browser client (client/).
+// Types and constants only: the client bundle imports this file, so it must not pull in Node code.
+
+/** Every devpush route lives under this prefix; user files there are never served. */
+export const ROUTE_PREFIX = '/__devpush/';
+
+/** The rungs of the transport ladder, best first. */
+export const TRANSPORT_NAMES = ['websocket', 'sse', 'stream', 'poll'] as const;
+export type TransportName = (typeof TRANSPORT_NAMES)[number];
+
+/** Query parameter carrying the per-run token on every channel request. */
+export const TOKEN_PARAM = 't';
+/** Query parameter carrying the client's cursor (`bootId.seq` of the last message it applied). */
+export const CURSOR_PARAM = 'since';
+/** Query parameter present when a client reconnects after having been connected (stats only). */
+export const RECONNECT_PARAM = 're';
+
+/** What the browser client is told at serve time (replaces `__DEVPUSH_CONFIG__` in its bundle). */
+export interface ClientConfig {
+  /** Random per server run; every channel request carries it. */
+  token: string;
+  /** Rungs the server offers, in the order to try them. */
+  transports: readonly TransportName[];
+  heartbeatMs: number;
+}
+
+/** `bootId.seq`: bootId is random per server start, seq counts every replayable message. */
+export type MessageId = string;
+
+interface Base {
+  id: MessageId;
+}
+
+/** First message on every connection. `seq` is the newest seq the server has published. */
+export interface HelloMessage extends Base {
+  kind: 'hello';
+  bootId: string;
+  seq: number;
+  heartbeatMs: number;
+  transport: TransportName;
+}
+
+export interface ReloadMessage extends Base {
+  kind: 'reload';
+  reason: string;
+  paths: string[];
+}
+
+/** Stylesheets (URL paths from the served root) to swap in place. */
+export interface CssMessage extends Base {
+  kind: 'css';
+  paths: string[];
+  version: number;
+}
+
+/** Images (URL paths) to swap in place. */
+export interface ImageMessage extends Base {
+  kind: 'img';
+  paths: string[];
+  version: number;
+}
+
+/** Module-level update (HMR); reserved for DESIGN §4. */
+export interface UpdateMessage extends Base {
+  kind: 'update';
+  paths: string[];
+}
+
+export interface ErrorLocation {
+  file: string;
+  line: number;
+  column: number;
+  lineText: string;
+}
+
+export interface BuildProblem {
+  text: string;
+  location: ErrorLocation | null;
+  /** A few lines of source around the location, already formatted with line numbers. */
+  frame: string;
+}
+
+export interface ErrorMessage extends Base {
+  kind: 'error';
+  source: string;
+  errors: BuildProblem[];
+}
+
+export interface ErrorClearedMessage extends Base {
+  kind: 'error-cleared';
+  source: string;
+}
+
+export interface CustomMessage extends Base {
+  kind: 'custom';
+  event: string;
+  data: unknown;
+}
+
+/** Heartbeat; carries the current id but is never stored or replayed. */
+export interface PingMessage extends Base {
+  kind: 'ping';
+}
+
+/** The client's cursor cannot be honoured (server restarted, or the gap left the ring): reload once. */
+export interface ResyncMessage extends Base {
+  kind: 'resync';
+  reason: string;
+}
+
+export type ServerMessage =
+  | HelloMessage
+  | ReloadMessage
+  | CssMessage
+  | ImageMessage
+  | UpdateMessage
+  | ErrorMessage
+  | ErrorClearedMessage
+  | CustomMessage
+  | PingMessage
+  | ResyncMessage;
+
+export type MessageKind = ServerMessage['kind'];
+
+/** Kinds that advance seq, are kept in the replay ring and are replayed after a reconnect. */
+export type ReplayableMessage =
+  | ReloadMessage
+  | CssMessage
+  | ImageMessage
+  | UpdateMessage
+  | ErrorMessage
+  | ErrorClearedMessage
+  | CustomMessage;
+
+/** A message as the server's code publishes it, before the hub gives it an id. */
+export type Publishable = ReplayableMessage extends infer M
+  ? M extends ReplayableMessage
+    ? Omit<M, 'id'>
+    : never
+  : never;
+
+export function formatId(bootId: string, seq: number): MessageId {
+  return `${bootId}.${seq}`;
+}
+
+/** Parses `bootId.seq`; null for anything else (garbage cursors are answered with resync, not errors). */
+export function parseId(id: string | null | undefined): { bootId: string; seq: number } | null {
+  if (!id || id.length > 64) return null;
+  const dot = id.lastIndexOf('.');
+  if (dot <= 0) return null;
+  const bootId = id.slice(0, dot);
+  const seqText = id.slice(dot + 1);
+  if (!/^[A-Za-z0-9_-]+$/.test(bootId) || !/^\d{1,15}$/.test(seqText)) return null;
+  return { bootId, seq: Number(seqText) };
+}

@@ -1,0 +1,89 @@
+import { timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+
+// DNS rebinding: an attacker's hostname can resolve to 127.0.0.1, so the browser sends it as Host. Only
+// names that cannot be an attacker's (loopback names and addresses, *.localhost, the bound host and
+// configured hosts) are answered; everything else is refused before any file is read.
+
+export interface GuardOptions {
+  /** The host the server listens on, as given (`localhost`, `0.0.0.0`, `192.168.1.5`, `myhost`). */
+  boundHost: string;
+  allowedHosts: readonly string[];
+  /** Origins allowed to use the channel and the client script cross-origin (snippet pages). */
+  corsOrigins: readonly string[];
+  token: string;
+}
+
+/** Host name from a Host header (`[::1]:80` → `::1`, `Example.COM:80` → `example.com`); null when malformed. */
+export function hostName(header: string | undefined): string | null {
+  if (!header || header.length > 255) return null;
+  const value = header.trim().toLowerCase();
+  const bracketed = /^\[([0-9a-f:.]+)\](?::(\d{1,5}))?$/.exec(value);
+  if (bracketed) return isIP(bracketed[1]!) === 6 ? bracketed[1]! : null;
+  const plain = /^([a-z0-9.-]+)(?::(\d{1,5}))?$/.exec(value);
+  if (!plain) return null;
+  return plain[1]!.replace(/\.$/, '');
+}
+
+export function isLoopbackName(name: string): boolean {
+  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  if (isIP(name) === 4) return name.startsWith('127.');
+  return name === '::1' || name === '0:0:0:0:0:0:0:1';
+}
+
+function matchesHostList(name: string, list: readonly string[]): boolean {
+  return list.some((entry) => {
+    const allowed = entry.toLowerCase();
+    // ".example.com" allows example.com and every subdomain, as in Vite and webpack-dev-server.
+    if (allowed.startsWith('.')) return name === allowed.slice(1) || name.endsWith(allowed);
+    return name === allowed;
+  });
+}
+
+export class Guard {
+  private readonly token: Buffer;
+
+  constructor(private readonly options: GuardOptions) {
+    this.token = Buffer.from(options.token);
+  }
+
+  hostAllowed(header: string | undefined): boolean {
+    const name = hostName(header);
+    if (name === null) return false;
+    if (isLoopbackName(name)) return true;
+    const bound = this.options.boundHost.toLowerCase();
+    if (name === bound && bound !== '0.0.0.0' && bound !== '::') return true;
+    return matchesHostList(name, this.options.allowedHosts);
+  }
+
+  /**
+   * Whether a browser page of `origin` may talk to devpush across origins: listed origins, and by
+   * default pages on localhost names. `null`, malformed, and IP-literal origins (other than this
+   * server's own, which is same-origin) are refused.
+   */
+  originAllowed(origin: string, requestHost: string | undefined): boolean {
+    if (this.options.corsOrigins.includes(origin)) return true;
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      return false;
+    }
+    if (url.origin !== origin || (url.protocol !== 'http:' && url.protocol !== 'https:')) return false;
+    if (requestHost && url.host === requestHost.toLowerCase()) return true;
+    const name = url.hostname.replace(/^\[|\]$/g, '');
+    return (name === 'localhost' || name.endsWith('.localhost')) && isIP(name) === 0;
+  }
+
+  tokenMatches(candidate: string | null): boolean {
+    if (candidate === null) return false;
+    const given = Buffer.from(candidate);
+    return given.length === this.token.length && timingSafeEqual(given, this.token);
+  }
+
+  /** A cross-site page embedding our files with <script>/<img> (no-cors) is never answered. */
+  isCrossSiteEmbed(req: IncomingMessage): boolean {
+    return req.headers['sec-fetch-site'] === 'cross-site' && req.headers['sec-fetch-mode'] === 'no-cors';
+  }
+}

@@ -1,0 +1,97 @@
+import { realpath, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import path from 'node:path';
+import picomatch from 'picomatch';
+
+/** Never served, even inside the root: dotfiles and folders (.env*, .git/, .npmrc...) and keys/certificates. */
+const SECRET_EXTENSIONS = /\.(pem|key|crt|p12|pfx|cer|der)$/i;
+
+export type Refusal = { status: 400 | 403 | 404; reason: string };
+/** `index` is true when a folder was asked for and its index.html is the answer. */
+export type ResolvedFile = { file: string; stats: Stats; index: boolean };
+
+/**
+ * Decodes a request target's path exactly once and refuses what no honest browser sends: a `#` or
+ * control character in the raw target, undecodable escapes, NUL and control characters after decoding,
+ * backslashes, and `..` segments (browsers resolve those before sending).
+ */
+export function decodeTargetPath(target: string): { pathname: string } | Refusal {
+  if (/[\x00-\x1f\x7f#]/.test(target)) return { status: 400, reason: 'Bad request target.' };
+  const rawPath = target.split('?', 1)[0]!;
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(rawPath);
+  } catch {
+    return { status: 400, reason: 'Bad percent-encoding in the path.' };
+  }
+  if (!pathname.startsWith('/') || /[\x00-\x1f\x7f\\]/.test(pathname)) {
+    return { status: 400, reason: 'Bad path.' };
+  }
+  if (pathname.split('/').some((segment) => segment === '..')) {
+    return { status: 400, reason: 'Bad path.' };
+  }
+  return { pathname };
+}
+
+export interface FileAccessOptions {
+  root: string;
+  /** Folders outside the root that may also be served (server.fs.allow). */
+  allow: readonly string[];
+  /** Extra globs of names never served (server.fs.deny). */
+  deny: readonly string[];
+}
+
+/** The one place that decides whether a file may be read for a request; every route that reads uses it. */
+export class FileAccess {
+  private readonly rootReal: Promise<string[]>;
+  private readonly denied: (relative: string) => boolean;
+
+  constructor(private readonly options: FileAccessOptions) {
+    this.rootReal = Promise.all([options.root, ...options.allow].map((dir) => realpath(dir).catch(() => dir)));
+    const userDeny = options.deny.length ? picomatch([...options.deny], { dot: true, nocase: true, basename: false }) : null;
+    const userDenyBase = options.deny.length ? picomatch([...options.deny], { dot: true, nocase: true, basename: true }) : null;
+    this.denied = (relative) =>
+      relative.split(/[\\/]/).some((segment) => segment.startsWith('.') || SECRET_EXTENSIONS.test(segment)) ||
+      Boolean(userDeny?.(relative) || userDenyBase?.(relative));
+  }
+
+  /** Whether a URL path names something that is never served (checked before touching the disk). */
+  isDenied(urlPath: string): boolean {
+    return this.denied(urlPath.replace(/^\/+/, ''));
+  }
+
+  /**
+   * Resolves a decoded URL path to a real file inside the root (or an allowed folder), following symlinks
+   * and refusing anything that ends up outside or on the deny list. Directories resolve to their index.html.
+   */
+  async resolve(urlPath: string): Promise<ResolvedFile | Refusal> {
+    if (this.isDenied(urlPath)) return { status: 403, reason: 'Refused: dotfiles and secrets are never served.' };
+    const candidate = path.join(this.options.root, urlPath);
+    let file: string;
+    try {
+      file = await realpath(candidate);
+    } catch {
+      return { status: 404, reason: 'Not found.' };
+    }
+    const inside = await this.containing(file);
+    if (inside === null) return { status: 403, reason: 'Refused: outside the served folder.' };
+    if (this.denied(inside)) return { status: 403, reason: 'Refused: dotfiles and secrets are never served.' };
+    const stats = await stat(file).catch(() => null);
+    if (stats?.isDirectory()) {
+      const index = await this.resolve(path.posix.join(urlPath, 'index.html'));
+      return 'file' in index ? { ...index, index: true } : index;
+    }
+    if (!stats?.isFile()) return { status: 404, reason: 'Not found.' };
+    return { file, stats, index: false };
+  }
+
+  /** The path of `file` relative to the root or allowed folder containing it; null when none does. */
+  private async containing(file: string): Promise<string | null> {
+    for (const dir of await this.rootReal) {
+      const relative = path.relative(dir, file);
+      const escapes = relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
+      if (!escapes) return relative;
+    }
+    return null;
+  }
+}

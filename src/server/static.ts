@@ -1,0 +1,86 @@
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import { lookup } from 'mrmime';
+import type { FileAccess, ResolvedFile } from './paths.js';
+import { sendText } from './respond.js';
+
+/** Content-Type for a file name, with charset for text so the browser never guesses. */
+export function contentType(file: string): string {
+  const type = lookup(file) ?? 'application/octet-stream';
+  const isText = type.startsWith('text/') || /(javascript|json|xml|svg)/.test(type);
+  return isText ? `${type}; charset=utf-8` : type;
+}
+
+export function isHtml(file: string): boolean {
+  return /\.html?$/i.test(file);
+}
+
+/** Turns an HTML page into what is served (the client tag injected); supplied by the server. */
+export type HtmlTransform = (html: string, urlPath: string) => string;
+
+/**
+ * Serves files of the root: HTML read and transformed (never cached: it carries the current cursor),
+ * everything else streamed with a weak ETag and 304s, `Cache-Control: no-cache` so edits are seen.
+ */
+export async function serveStatic(
+  req: IncomingMessage,
+  res: ServerResponse,
+  urlPath: string,
+  access: FileAccess,
+  transformHtml: HtmlTransform,
+): Promise<void> {
+  const found = await access.resolve(urlPath);
+  if (!('file' in found)) {
+    sendText(res, found.status, found.reason);
+    return;
+  }
+  if (found.index && !urlPath.endsWith('/')) {
+    // Relative links in a folder's index.html need the trailing slash; the target stays on this origin.
+    const query = req.url?.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
+    res.writeHead(301, { Location: `${urlPath.replace(/^\/+/, '/')}/${query}` });
+    res.end();
+    return;
+  }
+  if (isHtml(found.file)) await sendHtml(req, res, found, urlPath, transformHtml);
+  else sendFile(req, res, found);
+}
+
+async function sendHtml(
+  req: IncomingMessage,
+  res: ServerResponse,
+  found: ResolvedFile,
+  urlPath: string,
+  transformHtml: HtmlTransform,
+): Promise<void> {
+  const body = Buffer.from(transformHtml(await readFile(found.file, 'utf8'), urlPath));
+  res.writeHead(200, {
+    'Content-Type': contentType(found.file),
+    'Content-Length': body.length,
+    'Cache-Control': 'no-store',
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+function sendFile(req: IncomingMessage, res: ServerResponse, found: ResolvedFile): void {
+  const etag = `W/"${found.stats.size.toString(16)}-${Math.floor(found.stats.mtimeMs).toString(16)}"`;
+  const headers = { ETag: etag, 'Cache-Control': 'no-cache' };
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  res.writeHead(200, { ...headers, 'Content-Type': contentType(found.file), 'Content-Length': found.stats.size });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  const stream = createReadStream(found.file);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
+}
+
+export function urlPathOf(root: string, file: string): string {
+  return `/${path.relative(root, file).split(path.sep).join('/')}`;
+}

@@ -1,0 +1,29 @@
+import { chromium, type Browser } from 'playwright-core';
+
+/**
+ * Launches the system Chromium (found by scripts/find-chromium.js, passed as DEVPUSH_CHROMIUM by
+ * `npm test`). A missing browser is a failure, never a skip.
+ */
+export async function launchBrowser(): Promise<{ browser: Browser; close(): Promise<void> }> {
+  const executablePath = process.env.DEVPUSH_CHROMIUM ?? '/usr/bin/chromium';
+  // Playwright gives every launch a fresh, throw-away --user-data-dir of its own.
+  const browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    browser,
+    async close() {
+      await browser.close();
+    },
+  };
+}
