@@ -11,6 +11,11 @@ const require = createRequire(import.meta.url);
 const root = new URL('..', import.meta.url).pathname;
 
 execFileSync(process.execPath, [path.join(root, 'scripts/build.js')], { stdio: 'inherit' });
+// The tests themselves are type-checked too, so a test that drifts from the code fails here.
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.test.json'], {
+  cwd: root,
+  stdio: 'inherit',
+});
 
 const chromium = ensureChromium();
 if (!chromium) {
