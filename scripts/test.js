@@ -25,7 +25,7 @@ if (!chromium) {
 
 const reportDir = mkdtempSync(path.join(os.tmpdir(), 'devpush-test-'));
 const report = path.join(reportDir, 'report.json');
-const vitest = require.resolve('vitest/vitest.mjs');
+const vitest = path.join(root, 'node_modules/vitest/vitest.mjs');
 const result = spawnSync(
   process.execPath,
   [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
