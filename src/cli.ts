@@ -101,11 +101,11 @@ async function openBrowser(server: DevServer, target: boolean | string, log: Ret
 
 function closeOnSignals(server: DevServer): void {
   let closing = false;
-  const stop = (signal: NodeJS.Signals) => {
+  const stop = () => {
     if (closing) process.exit(130); // a second Ctrl-C does not wait
     closing = true;
     server.close().then(
-      () => process.exit(signal === 'SIGINT' ? 130 : 0),
+      () => process.exit(0),
       () => process.exit(1),
     );
   };

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { killAll, runCli, startCli, type CliRun } from '../helpers/cli.js';
@@ -153,6 +153,20 @@ describe('devpush CLI', () => {
     writeFileSync(path.join(root, 'devpush.config.json'), JSON.stringify({ server: { port: 1, strictPort: true } }));
     const run = await serve([root, '--port', '0']);
     expect(run.port).toBeGreaterThan(1);
+  });
+
+  it('--open opens the served URL in the browser ($BROWSER, as xdg-open honours it)', async () => {
+    const dir = tempProject({ 'index.html': '<p>x</p>' });
+    const record = path.join(dir, 'opened.txt');
+    const fakeBrowser = path.join(dir, 'fake-browser.sh');
+    writeFileSync(fakeBrowser, `#!/bin/sh\necho "$1" >> "${record}"\n`, { mode: 0o755 });
+    const run = await startCli(['serve', dir, '--port', '0', '--open'], {
+      env: { BROWSER: fakeBrowser, DISPLAY: '', WAYLAND_DISPLAY: '', XDG_CURRENT_DESKTOP: '' },
+    });
+    runs.push(run);
+    await expect
+      .poll(() => (existsSync(record) ? readFileSync(record, 'utf8').trim() : ''), { timeout: 10_000 })
+      .toBe(`http://localhost:${run.port}/`);
   });
 
   it('prints the snippet', async () => {
