@@ -108,18 +108,6 @@ export interface ResyncMessage extends Base {
   reason: string;
 }
 
-export type ServerMessage =
-  | HelloMessage
-  | ReloadMessage
-  | CssMessage
-  | ImageMessage
-  | UpdateMessage
-  | ErrorMessage
-  | ErrorClearedMessage
-  | CustomMessage
-  | PingMessage
-  | ResyncMessage;
-
 export type MessageKind = ServerMessage['kind'];
 
 /** Kinds that advance seq, are kept in the replay ring and are replayed after a reconnect. */
@@ -131,6 +119,8 @@ export type ReplayableMessage =
   | ErrorMessage
   | ErrorClearedMessage
   | CustomMessage;
+
+export type ServerMessage = ReplayableMessage | HelloMessage | PingMessage | ResyncMessage;
 
 /** A message as the server's code publishes it, before the hub gives it an id. */
 export type Publishable = ReplayableMessage extends infer M
