@@ -14,6 +14,17 @@ export const TOKEN_PARAM = 't';
 export const CURSOR_PARAM = 'since';
 /** Query parameter present when a client reconnects after having been connected (stats only). */
 export const RECONNECT_PARAM = 're';
+/**
+ * Query parameter present when a request continues a live connection rather than opening one: the
+ * stream rung reopening after its byte cap, the next long poll. Such a request is held (poll) and is
+ * not counted as a new connection.
+ */
+export const CONTINUE_PARAM = 'c';
+/**
+ * Route (under ROUTE_PREFIX) answering `{ bootId, id }` to an authorized client. A client whose every
+ * rung failed asks it, to tell a restarted server (other bootId, or its token refused) from a dead one.
+ */
+export const BOOT_ROUTE = 'boot';
 
 /** What the browser client is told at serve time (replaces `__DEVPUSH_CONFIG__` in its bundle). */
 export interface ClientConfig {

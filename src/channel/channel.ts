@@ -1,6 +1,6 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ROUTE_PREFIX, type TransportName } from '../protocol.js';
+import { BOOT_ROUTE, ROUTE_PREFIX, type TransportName } from '../protocol.js';
 import { Hub, type HubOptions } from './hub.js';
 import type { ChannelLimits, Transport } from './transport.js';
 import { TRANSPORT_FACTORIES } from './transports.js';
@@ -26,7 +26,11 @@ export class Channel {
     this.hub = new Hub(options);
     for (const name of options.transports) {
       const factory = TRANSPORT_FACTORIES[name];
-      if (factory) this.transports.set(name, factory(this.hub, options));
+      if (!factory) {
+        const known = Object.keys(TRANSPORT_FACTORIES).join(', ');
+        throw new Error(`Unknown channel transport "${name}" in channel.transports; known rungs: ${known}.`);
+      }
+      this.transports.set(name, factory(this.hub, options));
     }
   }
 
@@ -42,12 +46,15 @@ export class Channel {
 
   /** Returns true when the request was a channel request (answered here, one way or another). */
   handleRequest(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+    const isBoot = url.pathname === `${ROUTE_PREFIX}${BOOT_ROUTE}`;
     const transport = this.endpoint(url.pathname);
-    if (!transport) return false;
+    if (!transport && !isBoot) return false;
     const refusal = this.options.authorize(req, url);
     if (refusal) {
-      res.writeHead(refusal.status, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.writeHead(refusal.status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
       res.end(`${refusal.reason}\n`);
+    } else if (!transport) {
+      this.answerBoot(res);
     } else if (transport.request && req.method === 'GET') {
       transport.request(req, res, url);
     } else {
@@ -74,6 +81,17 @@ export class Channel {
       return;
     }
     transport!.upgrade!(req, socket, head, url);
+  }
+
+  /** Which server run this is: a client whose rungs all fail asks, to tell a restart from an outage. */
+  private answerBoot(res: ServerResponse): void {
+    const body = JSON.stringify({ bootId: this.hub.bootId, id: this.hub.currentId });
+    res.writeHead(200, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+      'Cache-Control': 'no-store',
+    });
+    res.end(body);
   }
 
   close(): void {

@@ -32,6 +32,13 @@ export interface Cursor {
   seq: number;
 }
 
+/**
+ * How a client came: `new` (first connection of a page), `reconnect` (it was connected before and lost
+ * the connection), `continue` (the next request of a live connection: the stream rung reopening after its
+ * byte cap, the next long poll). Only stats differ: a continuation is not a new connection.
+ */
+export type ConnectKind = 'new' | 'reconnect' | 'continue';
+
 export interface HubOptions {
   ring: RingLimits;
   /** Interval between pings on every connection (ms). */
@@ -95,15 +102,14 @@ export class Hub {
 
   /**
    * Adds a client: `hello` first, then either exactly the messages after its cursor, or `resync` when the
-   * cursor belongs to another server run or has left the ring. `reconnect` marks a client that says it
-   * was connected before (for stats only).
+   * cursor belongs to another server run or has left the ring.
    */
-  attach(client: ChannelClient, cursor: Cursor | null, reconnect = false): void {
+  attach(client: ChannelClient, cursor: Cursor | null, kind: ConnectKind = 'new'): void {
     const stats = this.perTransport[client.transport];
     this.clients.add(client);
     stats.connected++;
-    stats.total++;
-    if (reconnect) stats.reconnects++;
+    if (kind !== 'continue') stats.total++;
+    if (kind === 'reconnect') stats.reconnects++;
 
     const hello: HelloMessage = {
       kind: 'hello',
@@ -120,7 +126,7 @@ export class Hub {
     }
     const missed = cursor.bootId === this.bootId ? this.ring.after(cursor.seq, this.seq) : null;
     if (missed) {
-      stats.resumes++;
+      if (kind !== 'continue' && missed.length > 0) stats.resumes++;
       // Sticky state from before the cursor first, then exactly the missed messages in order.
       if (!this.deliverSticky(client, cursor.seq)) return;
       for (const encoded of missed) if (!this.deliver(client, encoded)) return;

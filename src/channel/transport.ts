@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { parseId, type TransportName } from '../protocol.js';
-import type { Cursor, Hub } from './hub.js';
+import { CONTINUE_PARAM, RECONNECT_PARAM, parseId, type TransportName } from '../protocol.js';
+import type { ConnectKind, Cursor, Hub } from './hub.js';
 
 export interface ChannelLimits {
   /** A client whose unsent bytes exceed this is dropped (it resumes from its cursor). */
@@ -24,7 +24,12 @@ export interface Transport {
   close(): void;
 }
 
-export type TransportFactory = (hub: Hub, limits: ChannelLimits) => Transport;
+export interface TransportContext extends ChannelLimits {
+  /** Interval between the hub's pings (ms); transports derive their hold and reaping times from it. */
+  heartbeatMs: number;
+}
+
+export type TransportFactory = (hub: Hub, context: TransportContext) => Transport;
 
 /** Cursor text as clients send it: absent → null; malformed → 'invalid' (answered with a 4xx). */
 export function readCursor(text: string | null | undefined): Cursor | null | 'invalid' {
@@ -34,4 +39,38 @@ export function readCursor(text: string | null | undefined): Cursor | null | 'in
 
 export function remoteAddress(req: IncomingMessage): string {
   return req.socket.remoteAddress ?? 'unknown';
+}
+
+/** What the client's query says about this request (see CONTINUE_PARAM and RECONNECT_PARAM). */
+export function connectKind(url: URL): ConnectKind {
+  if (url.searchParams.has(CONTINUE_PARAM)) return 'continue';
+  return url.searchParams.has(RECONNECT_PARAM) ? 'reconnect' : 'new';
+}
+
+/**
+ * Reaps peers that are gone without a FIN (a sleeping laptop, a proxy that lost the other side): bytes
+ * they never read stay queued. A client whose queue has not emptied for `limitMs` is treated like one
+ * whose buffer overflowed. Call it on every send with the bytes still queued.
+ */
+export function stallDetector(limitMs: number, now: () => number = Date.now): (queuedBytes: number) => boolean {
+  let stalledSince: number | null = null;
+  return (queuedBytes) => {
+    if (queuedBytes === 0) {
+      stalledSince = null;
+      return false;
+    }
+    stalledSince ??= now();
+    return now() - stalledSince > limitMs;
+  };
+}
+
+/** A plain-text 400 for a malformed cursor: the request is refused, nothing else is disturbed. */
+export function refuseCursor(res: ServerResponse, where: string): void {
+  const body = `Malformed ${where}: expected the id of the last message received (bootId.seq). Reload the page.\n`;
+  res.writeHead(400, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+  });
+  res.end(body);
 }

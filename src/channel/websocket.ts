@@ -1,17 +1,17 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CURSOR_PARAM, RECONNECT_PARAM } from '../protocol.js';
+import { CURSOR_PARAM } from '../protocol.js';
 import type { Encoded } from './encoded.js';
 import type { ChannelClient, Hub } from './hub.js';
-import { readCursor, remoteAddress, type ChannelLimits, type Transport } from './transport.js';
+import { connectKind, readCursor, remoteAddress, stallDetector, type Transport, type TransportContext } from './transport.js';
 
 /** Close codes the server uses; the client treats 4400 as "do not retry this cursor". */
 export const CLOSE_PUSH_ONLY = 1008;
 export const CLOSE_BAD_CURSOR = 4400;
 
 /** Rung 1: WebSocket on the same HTTP server (`noServer`), compression off, small frames. */
-export function createWebSocketTransport(hub: Hub, limits: ChannelLimits): Transport {
+export function createWebSocketTransport(hub: Hub, limits: TransportContext): Transport {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: limits.maxPayload,
@@ -27,11 +27,12 @@ export function createWebSocketTransport(hub: Hub, limits: ChannelLimits): Trans
       socket.close(CLOSE_BAD_CURSOR, 'malformed cursor');
       return;
     }
+    const stalled = stallDetector(2 * limits.heartbeatMs);
     const client: ChannelClient = {
       transport: 'websocket',
       peer: remoteAddress(req),
       send(encoded: Encoded) {
-        if (socket.bufferedAmount > limits.maxBufferedBytes) return 'overflow';
+        if (socket.bufferedAmount > limits.maxBufferedBytes || stalled(socket.bufferedAmount)) return 'overflow';
         socket.send(encoded.json);
         return Buffer.byteLength(encoded.json);
       },
@@ -43,7 +44,7 @@ export function createWebSocketTransport(hub: Hub, limits: ChannelLimits): Trans
     // The channel only pushes: anything a client sends is a protocol violation, not a command.
     socket.on('message', () => socket.close(CLOSE_PUSH_ONLY, 'push-only channel'));
     socket.on('close', () => hub.detach(client));
-    hub.attach(client, cursor, url.searchParams.has(RECONNECT_PARAM));
+    hub.attach(client, cursor, connectKind(url));
   }
 
   return {
