@@ -1,168 +1,239 @@
-import { createHash } from 'node:crypto';
-import path from 'node:path';
-import { context, type BuildContext, type BuildResult, type Message } from 'esbuild';
-import type { BuildProblem } from '../protocol.js';
-import { toProblem } from './errors.js';
+import { performance } from 'node:perf_hooks';
+import { moduleScripts } from './discover.js';
+import { Entry, type BuildEffect } from './entry.js';
+import type { BuildSettings } from './options.js';
+import type { Served } from './outputs.js';
+import { importsPackages } from './probe.js';
 
-/** URL paths of files esbuild should bundle when a page asks for them. */
+export type { BuildEffect } from './entry.js';
+export type { Served } from './outputs.js';
+
+/** URL paths that are always source entries: bundled by esbuild whenever a page asks for them. */
 export const SOURCE_ENTRY = /\.(ts|tsx|jsx|mts)$/i;
+/** Plain modules: bundled only when declared, or when a page's module script imports a package. */
+const PLAIN_MODULE = /\.(js|mjs)$/i;
 
 export interface BuilderOptions {
   root: string;
-  target: string | readonly string[];
-  define: Readonly<Record<string, string>>;
-  sourcemap: boolean;
+  settings: BuildSettings;
+  /** The file a URL path names, with the same containment and deny rules as every other route; null if none. */
+  resolveFile(urlPath: string): Promise<string | null>;
+  /** A build that no change set asked for (first request, page discovery, declared entry) finished. */
+  onBuilt(effect: BuildEffect): void;
+  /** An entry is gone (idle, or the server closes): any error it reported no longer holds. */
+  onDropped(entry: string): void;
+  /** Entries no page asked for in this long lose their esbuild context (ms). @default 15 minutes */
+  idleMs?: number;
 }
 
-/** What one rebuild changed, for the pipeline to turn into messages. */
-export interface BuildEffect {
-  entry: string;
-  kind: 'js' | 'css' | 'error' | 'recovered' | 'none';
-  /** URL paths of changed stylesheets (kind 'css'). */
-  cssPaths: string[];
-  problems: BuildProblem[];
+export interface BuilderStats {
+  /** Entries with a live esbuild context. */
+  entries: number;
+  /** Every esbuild build run (first builds and rebuilds). */
+  builds: number;
+  /** Builds caused by file changes. */
+  rebuilds: number;
+  /** The last change set that rebuilt something: which entries and how long it took, all included (ms). */
+  lastRebuild: { entries: string[]; ms: number; at: string } | null;
+  /** Per entry: builds, last build time (ms), whether its last build failed. */
+  perEntry: Record<string, { builds: number; lastMs: number; failed: boolean }>;
 }
 
-interface Output {
-  contents: Uint8Array;
-  type: string;
-  hash: string;
-}
+const DEFAULT_IDLE_MS = 15 * 60_000;
 
-/** One source entry: its esbuild context, kept alive for incremental rebuilds, and its last good outputs. */
-class Entry {
-  outputs = new Map<string, Output>();
-  inputs = new Set<string>();
-  problems: BuildProblem[] = [];
-  private ctx: Promise<BuildContext>;
-  private queue: Promise<unknown> = Promise.resolve();
+/**
+ * Every source entry: built on first request (or when a served page names it, or at start for declared
+ * entries), rebuilt only when a file it read changes, outputs served from memory.
+ */
+export class Builder {
+  private readonly entries = new Map<string, Entry>();
+  /** Entries being created (a page request and page discovery can race for the same one). */
+  private readonly creating = new Map<string, Promise<Entry | null>>();
+  /** Entries disposed for idleness: their inputs, so that editing one still reloads the page using it. */
+  private readonly dormant = new Map<string, Set<string>>();
+  /** Plain modules named by pages as module scripts, and whether each needs bundling (null: not probed yet). */
+  private readonly pageModules = new Map<string, { bundle: boolean; inputs: string[] } | null>();
+  private readonly declared: Set<string>;
+  private readonly idleTimer: NodeJS.Timeout;
+  private rebuilds = 0;
+  /** Builds of entries since dropped, so the total never goes down. */
+  private retiredBuilds = 0;
+  private lastRebuild: BuilderStats['lastRebuild'] = null;
+  private closed = false;
 
-  constructor(
-    readonly urlPath: string,
-    private readonly file: string,
-    private readonly options: BuilderOptions,
-  ) {
-    this.ctx = context({
-      entryPoints: [file],
-      absWorkingDir: options.root,
-      bundle: true,
-      format: 'esm',
-      write: false,
-      metafile: true,
-      outdir: path.dirname(file),
-      entryNames: '[name]',
-      target: options.target as string[],
-      define: { ...options.define },
-      sourcemap: options.sourcemap ? 'inline' : false,
-      logLevel: 'silent',
-    });
+  constructor(private readonly options: BuilderOptions) {
+    this.declared = new Set(options.settings.entries);
+    const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+    this.idleTimer = setInterval(() => void this.disposeIdle(idleMs), Math.max(50, Math.min(idleMs / 2, 60_000)));
+    this.idleTimer.unref();
   }
 
-  /** Rebuilds, one at a time per entry, and returns what changed in the served bytes. */
-  build(): Promise<BuildEffect> {
-    const run = this.queue.then(() => this.buildNow());
-    this.queue = run.catch(() => undefined);
-    return run;
+  /** Builds the declared entries now, so their first request is served at once. */
+  start(): Promise<void> {
+    return Promise.all([...this.declared].map((url) => this.entryFor(url))).then(() => undefined);
   }
 
-  async dispose(): Promise<void> {
-    await (await this.ctx).dispose();
-  }
-
-  private async buildNow(): Promise<BuildEffect> {
-    const hadProblems = this.problems.length > 0;
-    let result: BuildResult<{ metafile: true; write: false }>;
-    try {
-      result = await (await this.ctx).rebuild();
-    } catch (error) {
-      const messages = (error as { errors?: Message[] }).errors ?? [];
-      this.problems = messages.length
-        ? messages.map((m) => toProblem(m, this.options.root))
-        : [{ text: String(error), location: null, frame: '' }];
-      return { entry: this.urlPath, kind: 'error', cssPaths: [], problems: this.problems };
+  /** Notes the module scripts of a page being served and starts building them before the browser asks. */
+  discover(html: string, pageUrlPath: string): void {
+    for (const url of moduleScripts(html, pageUrlPath)) {
+      if (PLAIN_MODULE.test(url) && !this.pageModules.has(url)) this.pageModules.set(url, null);
+      if (SOURCE_ENTRY.test(url) || PLAIN_MODULE.test(url)) void this.entryFor(url);
     }
-    this.problems = [];
-    this.inputs = new Set(Object.keys(result.metafile.inputs).map((input) => path.resolve(this.options.root, input)));
-    const changed = this.replaceOutputs(result.outputFiles);
-    if (hadProblems) return { entry: this.urlPath, kind: 'recovered', cssPaths: [], problems: [] };
-    if (changed.some((url) => !url.endsWith('.css'))) return { entry: this.urlPath, kind: 'js', cssPaths: [], problems: [] };
-    return { entry: this.urlPath, kind: changed.length ? 'css' : 'none', cssPaths: changed, problems: [] };
   }
 
-  /** Stores outputs under their URL paths; returns the URL paths whose bytes changed. */
-  private replaceOutputs(files: { path: string; contents: Uint8Array; hash: string }[]): string[] {
-    const next = new Map<string, Output>();
-    const css = files.find((f) => f.path.endsWith('.css'));
-    const cssUrl = `${this.urlPath}.css`;
-    for (const file of files) {
-      if (file.path.endsWith('.css')) {
-        next.set(cssUrl, { contents: file.contents, type: 'text/css; charset=utf-8', hash: file.hash });
-      } else if (file.path.endsWith('.js')) {
-        const contents = css ? withStylesheet(file.contents, cssUrl) : file.contents;
-        next.set(this.urlPath, { contents, type: 'text/javascript; charset=utf-8', hash: digest(contents) });
+  /** What is served at a URL path, building its entry on first use; null when the path is no build output. */
+  async output(urlPath: string): Promise<Served | null> {
+    const served = this.lookup(urlPath);
+    if (served) return served;
+    const entry = await this.entryFor(urlPath);
+    if (!entry) return null;
+    entry.lastUsed = Date.now();
+    return entry.outputs?.files.get(urlPath) ?? failedBuildStub(entry);
+  }
+
+  /** Whether a built entry (live or dormant) read this file. */
+  uses(file: string): boolean {
+    for (const entry of this.entries.values()) if (entry.inputs.has(file)) return true;
+    for (const inputs of this.dormant.values()) if (inputs.has(file)) return true;
+    return false;
+  }
+
+  /**
+   * Rebuilds the entries that read a changed file, all in parallel. A failing entry also rebuilds when a
+   * file appears or disappears (that may be the import it could not resolve). Dormant entries that read a
+   * changed file come back as a `js` effect: the page reloads and asks for a fresh build.
+   */
+  async rebuild(changes: ReadonlyMap<string, string>): Promise<BuildEffect[]> {
+    const started = performance.now();
+    this.forgetProbes(changes);
+    const addsOrRemoves = [...changes.values()].some((event) => event !== 'change');
+    const affected = [...this.entries.values()].filter(
+      (entry) => [...changes.keys()].some((file) => entry.inputs.has(file)) || (entry.problems.length > 0 && addsOrRemoves),
+    );
+    const woken = this.wakeDormant(changes);
+    if (affected.length === 0) return woken;
+    this.rebuilds += affected.length;
+    const effects = await Promise.all(affected.map((entry) => entry.build()));
+    const ms = Math.round((performance.now() - started) * 10) / 10;
+    this.lastRebuild = { entries: affected.map((e) => e.urlPath), ms, at: new Date().toISOString() };
+    return [...effects, ...woken];
+  }
+
+  stats(): BuilderStats {
+    const perEntry: BuilderStats['perEntry'] = {};
+    let builds = 0;
+    for (const entry of this.entries.values()) {
+      builds += entry.builds;
+      perEntry[entry.urlPath] = { builds: entry.builds, lastMs: Math.round(entry.lastMs * 10) / 10, failed: entry.problems.length > 0 };
+    }
+    return { entries: this.entries.size, builds: builds + this.retiredBuilds, rebuilds: this.rebuilds, lastRebuild: this.lastRebuild, perEntry };
+  }
+
+  /** Disposes every esbuild context; no esbuild work is left running afterwards. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.idleTimer);
+    await Promise.allSettled([...this.creating.values()]);
+    await Promise.all([...this.entries.keys()].map((url) => this.drop(url)));
+  }
+
+  private lookup(urlPath: string): Served | null {
+    const direct = this.entries.get(urlPath);
+    if (direct?.outputs) {
+      direct.lastUsed = Date.now();
+      return direct.outputs.files.get(urlPath) ?? null;
+    }
+    for (const entry of this.entries.values()) {
+      const served = entry.outputs?.files.get(urlPath);
+      if (served) {
+        entry.lastUsed = Date.now();
+        return served;
       }
     }
-    const changed = [...next].filter(([url, output]) => this.outputs.get(url)?.hash !== output.hash).map(([url]) => url);
-    this.outputs = next;
-    return changed;
+    return null;
   }
-}
 
-function digest(bytes: Uint8Array): string {
-  return createHash('sha1').update(bytes).digest('base64url');
+  /** The entry served at this URL path, created and built once; null when the path is no entry. */
+  private entryFor(urlPath: string): Promise<Entry | null> {
+    // An entry being created is only handed out once its first build is done.
+    const creating = this.creating.get(urlPath);
+    if (creating) return creating;
+    const existing = this.entries.get(urlPath);
+    if (existing) return Promise.resolve(existing);
+    const pending = this.create(urlPath).finally(() => this.creating.delete(urlPath));
+    this.creating.set(urlPath, pending);
+    return pending;
+  }
+
+  private async create(urlPath: string): Promise<Entry | null> {
+    if (this.closed || !(await this.isEntry(urlPath))) return null;
+    const file = await this.options.resolveFile(urlPath);
+    if (!file || this.closed) return null;
+    const entry = new Entry(urlPath, file, this.options.root, this.options.settings);
+    this.entries.set(urlPath, entry);
+    this.dormant.delete(urlPath);
+    this.options.onBuilt(await entry.build());
+    return entry;
+  }
+
+  /** Source files always are; plain modules when declared or when a page's module script imports a package. */
+  private async isEntry(urlPath: string): Promise<boolean> {
+    if (SOURCE_ENTRY.test(urlPath) || this.declared.has(urlPath)) return true;
+    if (!PLAIN_MODULE.test(urlPath) || !this.pageModules.has(urlPath)) return false;
+    let probe = this.pageModules.get(urlPath);
+    if (!probe) {
+      const file = await this.options.resolveFile(urlPath);
+      if (!file) return false;
+      probe = await importsPackages(file, this.options.root);
+      this.pageModules.set(urlPath, probe);
+    }
+    return probe.bundle;
+  }
+
+  /** A plain module's answer is asked again once a file it read changes (it may import a package now). */
+  private forgetProbes(changes: ReadonlyMap<string, string>): void {
+    for (const [url, probe] of this.pageModules) {
+      if (probe && probe.inputs.some((file) => changes.has(file))) this.pageModules.set(url, null);
+    }
+  }
+
+  private wakeDormant(changes: ReadonlyMap<string, string>): BuildEffect[] {
+    const woken: BuildEffect[] = [];
+    for (const [url, inputs] of this.dormant) {
+      if (![...changes.keys()].some((file) => inputs.has(file))) continue;
+      this.dormant.delete(url);
+      woken.push({ entry: url, kind: 'js', cssPaths: [], problems: [], warnings: [], ms: 0 });
+    }
+    return woken;
+  }
+
+  private async disposeIdle(idleMs: number): Promise<void> {
+    const now = Date.now();
+    for (const entry of [...this.entries.values()]) {
+      if (this.declared.has(entry.urlPath) || now - entry.lastUsed < idleMs) continue;
+      this.dormant.set(entry.urlPath, entry.inputs);
+      await this.drop(entry.urlPath);
+    }
+  }
+
+  private async drop(urlPath: string): Promise<void> {
+    const entry = this.entries.get(urlPath);
+    if (!entry) return;
+    this.entries.delete(urlPath);
+    this.retiredBuilds += entry.builds;
+    await entry.dispose();
+    if (entry.problems.length) this.options.onDropped(urlPath);
+  }
 }
 
 /**
- * CSS imported by an entry must apply with no tag in the page: the bundle adds its stylesheet itself,
- * as a <link> the client can later swap in place like any other.
+ * What a page gets for an entry that has never built: a module that says so in the console, not a 404
+ * (the error itself reaches the page as an overlay, and the fix reloads it).
  */
-function withStylesheet(js: Uint8Array, cssUrl: string): Uint8Array {
-  const prelude =
-    `{const h=${JSON.stringify(cssUrl)};if(!document.querySelector('link[data-devpush-entry="'+h+'"]')){` +
-    `const l=document.createElement('link');l.rel='stylesheet';l.href=h;l.dataset.devpushEntry=h;document.head.append(l)}}\n`;
-  return Buffer.concat([Buffer.from(prelude), js]);
-}
-
-/** All source entries: built on first request, rebuilt when one of their inputs changes. */
-export class Builder {
-  private readonly entries = new Map<string, Entry>();
-
-  constructor(private readonly options: BuilderOptions) {}
-
-  /** The served output for a URL path, building the entry on first use; null when it is no entry. */
-  async output(urlPath: string, file: string | null): Promise<Output | null> {
-    for (const entry of this.entries.values()) {
-      const output = entry.outputs.get(urlPath);
-      if (output) return output;
-    }
-    if (!file || !SOURCE_ENTRY.test(urlPath)) return null;
-    const entry = new Entry(urlPath, file, this.options);
-    this.entries.set(urlPath, entry);
-    await entry.build();
-    return entry.outputs.get(urlPath) ?? null;
-  }
-
-  /** Problems of entries whose last build failed (a page loaded now shows them too). */
-  problems(): BuildProblem[] {
-    return [...this.entries.values()].flatMap((entry) => entry.problems);
-  }
-
-  /** Whether any entry uses this file. */
-  uses(file: string): boolean {
-    return [...this.entries.values()].some((entry) => entry.inputs.has(file));
-  }
-
-  /** Rebuilds the entries that use any of the changed files (or failed last time). */
-  async rebuild(files: Iterable<string>): Promise<BuildEffect[]> {
-    const changed = new Set(files);
-    const affected = [...this.entries.values()].filter(
-      (entry) => entry.problems.length > 0 || [...changed].some((file) => entry.inputs.has(file)),
-    );
-    return Promise.all(affected.map((entry) => entry.build()));
-  }
-
-  async close(): Promise<void> {
-    await Promise.all([...this.entries.values()].map((entry) => entry.dispose()));
-    this.entries.clear();
-  }
+function failedBuildStub(entry: Entry): Served {
+  const first = entry.problems[0];
+  const where = first?.location ? ` (${first.location.file}:${first.location.line}:${first.location.column})` : '';
+  const text = `devpush: ${entry.urlPath} does not build yet: ${first?.text ?? 'unknown error'}${where}`;
+  const body = Buffer.from(`console.error(${JSON.stringify(text)});\n`);
+  return { type: 'text/javascript; charset=utf-8', hash: 'failed', body: () => body };
 }

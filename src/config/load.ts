@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DevpushError, describeValue } from '../errors.js';
 import { TRANSPORT_NAMES } from '../protocol.js';
+import { resolveBuild } from './build.js';
 import { CONFIG_FILE_NAMES, CONFIG_SCHEMA, DEFAULT_PORT } from './schema.js';
 import type { ResolvedConfig, UserConfig } from './types.js';
 import { isPlainObject, validateSection } from './validate.js';
@@ -149,12 +150,7 @@ function withDefaults(root: string, configFile: string | null, config: UserConfi
       usePolling: watch.usePolling ?? 'auto',
       interval: watch.interval ?? 100,
     },
-    build: {
-      entries: build.entries ?? [],
-      target: build.target ?? 'es2022',
-      define: build.define ?? {},
-      sourcemap: build.sourcemap ?? true,
-    },
+    build: resolveBuild(build, configDir, configFile ? path.basename(configFile) : 'options'),
     channel: {
       transports: channel.transports ?? TRANSPORT_NAMES,
       heartbeatMs: channel.heartbeatMs ?? 15_000,

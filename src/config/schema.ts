@@ -1,7 +1,8 @@
 import { TRANSPORT_NAMES } from '../protocol.js';
+import { BUILD_SCHEMA } from './build.js';
 import { rules, type Section } from './validate.js';
 
-const { boolean, string, integer, arrayOf, recordOf, either, func, regexp } = rules;
+const { boolean, string, integer, arrayOf, either, func, regexp } = rules;
 
 /** Every key a config may hold, with the rule its value must follow. Mirrors UserConfig. */
 export const CONFIG_SCHEMA: Section = {
@@ -20,12 +21,7 @@ export const CONFIG_SCHEMA: Section = {
     usePolling: boolean(),
     interval: integer(10, 60_000),
   },
-  build: {
-    entries: arrayOf(string()),
-    target: either(string(), arrayOf(string())),
-    define: recordOf(string()),
-    sourcemap: boolean(),
-  },
+  build: BUILD_SCHEMA,
   channel: {
     transports: {
       expected: `a non-empty array of rung names (${TRANSPORT_NAMES.map((n) => JSON.stringify(n)).join(', ')})`,

@@ -1,5 +1,12 @@
 import type { TransportName } from '../protocol.js';
 
+/** JSX compilation modes that give code a browser runs ("preserve" would not). */
+export type BuildJsx = 'automatic' | 'transform';
+
+/** esbuild loaders that make sense for a bundle served to the browser. */
+export type BuildLoader =
+  | 'base64' | 'binary' | 'copy' | 'css' | 'dataurl' | 'empty' | 'file' | 'js' | 'json' | 'jsx' | 'local-css' | 'text' | 'ts' | 'tsx';
+
 /** A path test for watch.ignore: a glob (relative to the served folder), a RegExp, or a function. */
 export type IgnoreMatcher = string | RegExp | ((path: string) => boolean);
 
@@ -44,8 +51,24 @@ export interface UserConfig {
     target?: string | string[];
     /** Global constant replacements, as esbuild `define`. @default {} */
     define?: Record<string, string>;
-    /** Emit inline source maps. @default true */
+    /** Source maps for built entries (served beside them, paths relative to the folder). @default true */
     sourcemap?: boolean;
+    /** How JSX is compiled: "automatic" (jsx-runtime imports) or "transform" (factory calls). @default from tsconfig, else "transform" */
+    jsx?: BuildJsx;
+    /** Package that provides the automatic JSX runtime, e.g. "preact" (implies jsx "automatic"). @default from tsconfig, else "react" */
+    jsxImportSource?: string;
+    /** Function called for each JSX element with jsx "transform". @default "React.createElement" */
+    jsxFactory?: string;
+    /** Component used for <></> with jsx "transform". @default "React.Fragment" */
+    jsxFragment?: string;
+    /** esbuild loader per file extension, e.g. { ".data": "text" }. @default {} */
+    loader?: Record<string, BuildLoader>;
+    /** Import paths replaced by packages or paths (relative to the config file), e.g. { "react": "preact/compat" }. @default {} */
+    alias?: Record<string, string>;
+    /** Import paths left as they are in the bundle (the browser resolves them itself). @default [] */
+    external?: string[];
+    /** tsconfig.json to use (relative to the config file); by default the nearest one above each entry. */
+    tsconfig?: string;
   };
   channel?: {
     /** Rungs offered and their order. @default ["websocket", "sse", "stream", "poll"] */
@@ -88,6 +111,17 @@ export interface ResolvedConfig {
     target: string | readonly string[];
     define: Readonly<Record<string, string>>;
     sourcemap: boolean;
+    /** null: left to tsconfig / esbuild. */
+    jsx: BuildJsx | null;
+    jsxImportSource: string | null;
+    jsxFactory: string | null;
+    jsxFragment: string | null;
+    loader: Readonly<Record<string, BuildLoader>>;
+    /** Relative paths already made absolute. */
+    alias: Readonly<Record<string, string>>;
+    external: readonly string[];
+    /** Absolute path, or null for the nearest tsconfig.json. */
+    tsconfig: string | null;
   };
   channel: {
     transports: readonly TransportName[];

@@ -7,6 +7,11 @@ import type { Logger } from '../log.js';
 import type { ChangeSet } from '../watch/coalesce.js';
 import { urlPathOf } from './static.js';
 
+/** A code frame under a one-line problem, when there is one. */
+function frameOf(problem: { frame: string }): string {
+  return problem.frame ? `\n${problem.frame}` : '';
+}
+
 const IMAGE = /\.(png|jpe?g|gif|webp|avif|svg|ico|bmp)$/i;
 const STICKY_BUILD_ERROR = 'build-error';
 
@@ -41,13 +46,24 @@ export class Pipeline {
 
   private async process(changes: ChangeSet): Promise<void> {
     const plan: Plan = { reload: [], css: [], img: [] };
-    const files = [...changes.keys()];
     for (const [file, event] of changes) {
       if (this.builder.uses(file) || event === 'addDir') continue;
       this.classify(file, event, plan);
     }
-    for (const effect of await this.builder.rebuild(files)) this.applyBuild(effect, plan);
+    const effects = await this.builder.rebuild(changes);
+    for (const effect of effects) this.applyBuild(effect, plan);
+    this.logRebuild(effects);
     this.publish(plan);
+  }
+
+  /** A build no change set asked for (first request, discovery): its errors are reported, nothing reloads. */
+  entryBuilt(effect: BuildEffect): void {
+    this.applyBuild(effect, { reload: [], css: [], img: [] });
+  }
+
+  /** An entry was dropped while failing: its error no longer holds. */
+  entryDropped(entry: string): void {
+    if (this.hub.clearSticky(`${STICKY_BUILD_ERROR}:${entry}`)) this.hub.publish({ kind: 'error-cleared', source: entry });
   }
 
   /** A plain file of the site: stylesheets and images swap in place, anything else reloads. */
@@ -61,20 +77,31 @@ export class Pipeline {
   }
 
   private applyBuild(effect: BuildEffect, plan: Plan): void {
+    for (const warning of effect.warnings) this.log.warn(`${effect.entry}: ${describeProblem(warning)}${frameOf(warning)}`);
     if (effect.kind === 'error') {
-      for (const problem of effect.problems) this.log.error(`build error: ${describeProblem(problem)}\n${problem.frame}`);
+      for (const problem of effect.problems) this.log.error(`build error in ${effect.entry}: ${describeProblem(problem)}${frameOf(problem)}`);
       this.hub.publishSticky(`${STICKY_BUILD_ERROR}:${effect.entry}`, { kind: 'error', source: effect.entry, errors: effect.problems });
       return;
     }
-    if (effect.kind === 'recovered') {
+    if (this.hub.clearSticky(`${STICKY_BUILD_ERROR}:${effect.entry}`)) {
       this.log.info(`build fixed: ${effect.entry}`);
-      if (this.hub.clearSticky(`${STICKY_BUILD_ERROR}:${effect.entry}`)) this.hub.publish({ kind: 'error-cleared', source: effect.entry });
+      this.hub.publish({ kind: 'error-cleared', source: effect.entry });
+    }
+    if (effect.kind === 'recovered') {
       plan.reload.push(effect.entry);
     } else if (effect.kind === 'js') {
       plan.reload.push(effect.entry);
     } else if (effect.kind === 'css') {
       plan.css.push(...effect.cssPaths);
     }
+  }
+
+  /** One line per change set that rebuilt something: what, and how long esbuild took (the bench reads it too). */
+  private logRebuild(effects: BuildEffect[]): void {
+    const built = effects.filter((effect) => effect.ms > 0);
+    if (!built.length) return;
+    const parts = built.map((effect) => `${effect.entry} ${effect.ms.toFixed(1)} ms${effect.kind === 'error' ? ' (failed)' : ''}`);
+    this.log.info(`rebuilt ${parts.join(', ')}`);
   }
 
   private publish(plan: Plan): void {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Builder, SOURCE_ENTRY } from '../build/builder.js';
+import { Builder } from '../build/builder.js';
+import { ASSET_PREFIX } from '../build/outputs.js';
 import { Channel } from '../channel/channel.js';
 import type { ChannelStats } from '../channel/hub.js';
 import type { ResolvedConfig } from '../config/types.js';
@@ -64,11 +65,22 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   const hub = channel.hub;
   const clientBundle = loadClientBundle({ token, transports: channel.offered, heartbeatMs: config.channel.heartbeatMs });
   const access = new FileAccess({ root: config.root, allow: options.fsAllow, deny: options.fsDeny });
-  const builder = new Builder({ root: config.root, ...config.build });
+  const builder: Builder = new Builder({
+    root: config.root,
+    settings: config.build,
+    resolveFile: async (urlPath) => {
+      const found = await access.resolve(urlPath);
+      return 'file' in found ? found.file : null;
+    },
+    onBuilt: (effect) => pipeline.entryBuilt(effect),
+    onDropped: (entry) => pipeline.entryDropped(entry),
+  });
   const pipeline = new Pipeline(config.root, builder, hub, log);
 
-  const injectClient = (html: string) =>
-    injectTag(html, `<script type="module" src="${ROUTE_PREFIX}client.js?${CURSOR_PARAM}=${hub.currentId}"></script>`);
+  const injectClient = (html: string, urlPath: string) => {
+    builder.discover(html, urlPath);
+    return injectTag(html, `<script type="module" src="${ROUTE_PREFIX}client.js?${CURSOR_PARAM}=${hub.currentId}"></script>`);
+  };
 
   /** Cross-origin reads of the client and channel are allowed for listed (default: localhost) origins only. */
   function corsHeaders(req: IncomingMessage): Record<string, string> {
@@ -88,24 +100,22 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
       });
       res.end(req.method === 'HEAD' ? undefined : clientBundle);
     } else if (route === 'status') {
-      sendJson(res, hub.stats());
+      sendJson(res, { ...hub.stats(), build: builder.stats() });
+    } else if (`${ROUTE_PREFIX}${route}`.startsWith(ASSET_PREFIX)) {
+      if (!(await handleBuildOutput(res, url.pathname, req))) sendText(res, 404, 'No such build output (it may be from an older build: reload the page).');
     } else {
       for (const [name, value] of Object.entries(corsHeaders(req))) res.setHeader(name, value);
       if (!channel.handleRequest(req, res, url)) sendText(res, 404, 'No such devpush route.');
     }
   }
 
+  /** Entries and what they import are served from the builder's memory, never from the folder. */
   async function handleBuildOutput(res: ServerResponse, pathname: string, req: IncomingMessage): Promise<boolean> {
-    let source: string | null = null;
-    if (SOURCE_ENTRY.test(pathname)) {
-      const found = await access.resolve(pathname);
-      if (!('file' in found)) return false;
-      source = found.file;
-    }
-    const output = await builder.output(pathname, source);
+    const output = await builder.output(pathname);
     if (!output) return false;
-    res.writeHead(200, { 'Content-Type': output.type, 'Content-Length': output.contents.length, 'Cache-Control': 'no-cache' });
-    res.end(req.method === 'HEAD' ? undefined : output.contents);
+    const body = output.body();
+    res.writeHead(200, { 'Content-Type': output.type, 'Content-Length': body.length, 'Cache-Control': 'no-cache' });
+    res.end(req.method === 'HEAD' ? undefined : body);
     return true;
   }
 
@@ -175,6 +185,9 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     onChange: (changes) => void pipeline.handle(changes),
     onError: (error) => log.warn(`watcher: ${error.message}`),
   });
+
+  // Declared entries are built now, so their first request does not wait for esbuild.
+  void builder.start();
 
   let closing: Promise<void> | null = null;
   return {

@@ -1,0 +1,138 @@
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { context, type BuildContext, type Message, type Metafile, type OutputFile } from 'esbuild';
+import type { BuildProblem } from '../protocol.js';
+import { toProblem } from './errors.js';
+import { entryOptions, type BuildSettings } from './options.js';
+import { collectOutputs, type EntryOutputs } from './outputs.js';
+
+/** What one build changed in the served bytes, for the pipeline to turn into messages. */
+export interface BuildEffect {
+  /** URL path of the entry. */
+  entry: string;
+  /**
+   * js: the bundle changed (reload); css: only its stylesheet changed (swap); none: same bytes as before;
+   * error: the build failed (the last good output stays served); recovered: it builds again after failing.
+   */
+  kind: 'js' | 'css' | 'none' | 'error' | 'recovered';
+  /** URL paths of changed stylesheets (kind css). */
+  cssPaths: string[];
+  problems: BuildProblem[];
+  warnings: BuildProblem[];
+  /** Wall time of the esbuild build (ms). */
+  ms: number;
+}
+
+type Built = { outputFiles: OutputFile[]; metafile: Metafile; warnings: Message[] };
+
+/**
+ * One source entry: its esbuild context, kept alive for incremental rebuilds, and its last good output.
+ * Builds run one at a time; requests that arrive while one is queued join it, so a burst gives one build.
+ */
+export class Entry {
+  outputs: EntryOutputs | null = null;
+  /** Absolute paths of every file the last good build read (plus files named by current errors). */
+  inputs = new Set<string>();
+  problems: BuildProblem[] = [];
+  builds = 0;
+  lastMs = 0;
+  /** When a page last asked for one of its outputs (for idle disposal). */
+  lastUsed = Date.now();
+  private ctx: Promise<BuildContext> | null = null;
+  private running: Promise<BuildEffect> | null = null;
+  private queued: Promise<BuildEffect> | null = null;
+  private disposed = false;
+
+  constructor(
+    readonly urlPath: string,
+    readonly file: string,
+    private readonly root: string,
+    private readonly settings: BuildSettings,
+  ) {}
+
+  /** Builds now, or after the running build; joins a build that is queued and not started yet. */
+  build(): Promise<BuildEffect> {
+    if (this.queued) return this.queued;
+    const before = this.running ?? Promise.resolve();
+    const next: Promise<BuildEffect> = before
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = null;
+        this.running = next;
+        return this.buildNow();
+      })
+      .finally(() => {
+        if (this.running === next) this.running = null;
+      });
+    this.queued = next;
+    return next;
+  }
+
+  /** Waits for any build in flight, then frees the esbuild context. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await (this.queued ?? this.running)?.catch(() => undefined);
+    const ctx = this.ctx;
+    this.ctx = null;
+    if (ctx) await (await ctx.catch(() => null))?.dispose();
+  }
+
+  private async buildNow(): Promise<BuildEffect> {
+    const started = performance.now();
+    const hadProblems = this.problems.length > 0;
+    const effect = (kind: BuildEffect['kind'], cssPaths: string[] = [], warnings: Message[] = []): BuildEffect => {
+      this.lastMs = performance.now() - started;
+      return { entry: this.urlPath, kind, cssPaths, problems: this.problems, warnings: this.toProblems(warnings), ms: this.lastMs };
+    };
+    if (this.disposed) return effect('none');
+    this.builds++;
+    let result: Built;
+    try {
+      result = (await (await this.context()).rebuild()) as Built;
+    } catch (error) {
+      this.problems = this.failureProblems(error);
+      for (const problem of this.problems) {
+        if (problem.location) this.inputs.add(path.resolve(this.root, problem.location.file));
+      }
+      return effect('error', [], (error as { warnings?: Message[] }).warnings ?? []);
+    }
+    this.problems = [];
+    this.inputs = new Set(Object.keys(result.metafile.inputs).map((input) => path.resolve(this.root, input)));
+    const changed = this.replaceOutputs(collectOutputs(this.urlPath, this.file, result.outputFiles));
+    if (hadProblems) return effect('recovered', [], result.warnings);
+    if (changed.some((url) => !url.endsWith('.css'))) return effect('js', [], result.warnings);
+    return effect(changed.length ? 'css' : 'none', changed, result.warnings);
+  }
+
+  /** The context, created on first use; options esbuild refuses are retried on the next build. */
+  private context(): Promise<BuildContext> {
+    this.ctx ??= context(entryOptions(this.file, this.root, this.settings)).catch((error: unknown) => {
+      this.ctx = null;
+      throw error;
+    });
+    return this.ctx;
+  }
+
+  /** esbuild reports failures as `errors`; anything else (a crashed service, bad options) is one problem. */
+  private failureProblems(error: unknown): BuildProblem[] {
+    const messages = (error as { errors?: Message[] }).errors;
+    if (messages?.length) return this.toProblems(messages);
+    const text = error instanceof Error ? error.message : String(error);
+    return [{ text, location: null, frame: '' }];
+  }
+
+  private toProblems(messages: Message[]): BuildProblem[] {
+    return messages.map((message) => toProblem(message, this.root));
+  }
+
+  /** Keeps the new outputs; returns the primary URL paths (bundle, stylesheet) whose bytes changed. */
+  private replaceOutputs(next: EntryOutputs): string[] {
+    const previous = this.outputs;
+    this.outputs = next;
+    if (!previous) return next.primary;
+    const removed = previous.primary.filter((url) => !next.files.has(url));
+    const changed = next.primary.filter((url) => previous.files.get(url)?.hash !== next.files.get(url)!.hash);
+    // A stylesheet that disappears changes the bundle's prelude too, so it shows up as a JS change.
+    return [...changed, ...removed];
+  }
+}
