@@ -31,7 +31,7 @@ export interface BuilderStats {
   entries: number;
   /** Every esbuild build run (first builds and rebuilds). */
   builds: number;
-  /** Builds caused by file changes. */
+  /** Builds caused by file changes (a burst joined into one build counts once). */
   rebuilds: number;
   /** The last change set that rebuilt something: which entries and how long it took, all included (ms). */
   lastRebuild: { entries: string[]; ms: number; at: string } | null;
@@ -55,7 +55,8 @@ export class Builder {
   private readonly pageModules = new Map<string, { bundle: boolean; inputs: string[] } | null>();
   private readonly declared: Set<string>;
   private readonly idleTimer: NodeJS.Timeout;
-  private rebuilds = 0;
+  /** Entries ever created (each has exactly one first build; every other build is a rebuild). */
+  private created = 0;
   /** Builds of entries since dropped, so the total never goes down. */
   private retiredBuilds = 0;
   private lastRebuild: BuilderStats['lastRebuild'] = null;
@@ -112,7 +113,6 @@ export class Builder {
     );
     const woken = this.wakeDormant(changes);
     if (affected.length === 0) return woken;
-    this.rebuilds += affected.length;
     const effects = await Promise.all(affected.map((entry) => entry.build()));
     const ms = Math.round((performance.now() - started) * 10) / 10;
     this.lastRebuild = { entries: affected.map((e) => e.urlPath), ms, at: new Date().toISOString() };
@@ -126,7 +126,8 @@ export class Builder {
       builds += entry.builds;
       perEntry[entry.urlPath] = { builds: entry.builds, lastMs: Math.round(entry.lastMs * 10) / 10, failed: entry.problems.length > 0 };
     }
-    return { entries: this.entries.size, builds: builds + this.retiredBuilds, rebuilds: this.rebuilds, lastRebuild: this.lastRebuild, perEntry };
+    const total = builds + this.retiredBuilds;
+    return { entries: this.entries.size, builds: total, rebuilds: Math.max(0, total - this.created), lastRebuild: this.lastRebuild, perEntry };
   }
 
   /** Disposes every esbuild context; no esbuild work is left running afterwards. */
@@ -171,6 +172,7 @@ export class Builder {
     if (!file || this.closed) return null;
     const entry = new Entry(urlPath, file, this.options.root, this.options.settings);
     this.entries.set(urlPath, entry);
+    this.created++;
     this.dormant.delete(urlPath);
     this.options.onBuilt(await entry.build());
     return entry;

@@ -94,6 +94,8 @@ describe('TypeScript entries', () => {
     const late = await open(server);
     await expect.poll(() => overlayText(late), POLL).toContain('src/value.ts:1:');
     expect(await text(late, '#value')).toBe('value-1');
+    await late.keyboard.press('Escape');
+    expect(await late.locator('devpush-overlay').count()).toBe(0);
   });
 
   it('serves a script (not a 404) when the very first build fails, and recovers on the fix', async () => {
