@@ -20,10 +20,10 @@ export function apply(message: ServerMessage): void {
       location.reload(); // module-level HMR is not there yet (DESIGN §4)
       return;
     case 'error':
-      showOverlay(message.errors);
+      showOverlay(message.source, message.errors);
       return;
     case 'error-cleared':
-      clearOverlay();
+      clearOverlay(message.source);
       return;
     case 'custom':
       window.dispatchEvent(new CustomEvent('devpush:custom', { detail: { event: message.event, data: message.data } }));

@@ -47,20 +47,47 @@ function element(tag: string, className: string, text?: string): HTMLElement {
   return node;
 }
 
+/** Problems per failing source (a build entry): one entry fixed leaves the others' errors on screen. */
+const failing = new Map<string, BuildProblem[]>();
+
 function onKey(event: KeyboardEvent): void {
-  if (event.key === 'Escape') clearOverlay();
+  if (event.key === 'Escape') hideOverlay();
 }
 
-export function showOverlay(problems: BuildProblem[]): void {
+/** Shows (or updates) the errors of one source, together with those of every other failing source. */
+export function showOverlay(source: string, problems: BuildProblem[]): void {
+  failing.set(source, problems);
+  render();
+}
+
+/** One source builds again: its errors go; the overlay goes with the last of them. */
+export function clearOverlay(source: string): void {
+  if (failing.delete(source)) render();
+}
+
+function render(): void {
+  hideOverlay();
+  if (failing.size === 0) return;
   if (!customElements.get(TAG)) customElements.define(TAG, DevpushOverlay);
-  clearOverlay();
   const overlay = document.createElement(TAG) as DevpushOverlay;
-  overlay.show(problems);
+  overlay.show(distinct([...failing.values()].flat()));
   document.documentElement.append(overlay);
   window.addEventListener('keydown', onKey);
 }
 
-export function clearOverlay(): void {
+/** Esc: out of the way until the next error arrives. */
+function hideOverlay(): void {
   for (const overlay of document.querySelectorAll(TAG)) overlay.remove();
   window.removeEventListener('keydown', onKey);
+}
+
+/** A module two entries share fails both: its error is shown once. */
+function distinct(problems: BuildProblem[]): BuildProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    const key = JSON.stringify([problem.text, problem.location]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -69,9 +69,10 @@ export class Builder {
     this.idleTimer.unref();
   }
 
-  /** Builds the declared entries now, so their first request is served at once. */
-  start(): Promise<void> {
-    return Promise.all([...this.declared].map((url) => this.entryFor(url))).then(() => undefined);
+  /** Builds the declared entries now, so their first request is served at once; resolves to those not found. */
+  async start(): Promise<string[]> {
+    const entries = await Promise.all([...this.declared].map((url) => this.entryFor(url)));
+    return [...this.declared].filter((_, index) => entries[index] === null);
   }
 
   /** Notes the module scripts of a page being served and starts building them before the browser asks. */

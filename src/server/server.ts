@@ -187,7 +187,9 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   });
 
   // Declared entries are built now, so their first request does not wait for esbuild.
-  void builder.start();
+  void builder.start().then((missing) => {
+    for (const url of missing) log.warn(`build.entries: "${url}" names no file that can be served from ${config.root}; check the path.`);
+  });
 
   let closing: Promise<void> | null = null;
   return {

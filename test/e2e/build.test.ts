@@ -142,6 +142,22 @@ describe('TypeScript entries', () => {
     expect(status.lastRebuild?.entries.sort()).toEqual(['/src/main.ts', '/src/other.ts']);
   });
 
+  it('shows the errors of every failing entry; fixing one leaves the other on screen', async () => {
+    const root = copyBuildFixture('build-ts');
+    const server = await serve(root);
+    await (await open(server, '/other.html')).close(); // builds the second entry
+    const page = await open(server);
+
+    saveFile(root, 'src/other.ts', "document.title = ;\n");
+    saveFile(root, 'src/value.ts', 'export const value: string = ;\n');
+    await expect.poll(() => overlayText(page), POLL).toMatch(/src\/other\.ts:1:[\s\S]*src\/value\.ts:1:|src\/value\.ts:1:[\s\S]*src\/other\.ts:1:/);
+
+    saveFile(root, 'src/value.ts', "export const value: string = 'one fixed';\n");
+    await expect.poll(() => text(page, '#value'), POLL).toBe('one fixed');
+    await expect.poll(() => overlayText(page), POLL).toContain('src/other.ts:1:');
+    expect(await overlayText(page)).not.toContain('src/value.ts');
+  });
+
   it('rebuilds nothing for a file that no entry uses', async () => {
     const root = copyBuildFixture('build-ts');
     const server = await serve(root);

@@ -266,12 +266,19 @@ describe('Builder: which files are entries', () => {
   });
 
   it('builds declared entries at start, and page scripts as soon as the page is served', async () => {
-    const h = await harness(PROJECT, { entries: ['/src/other.ts'] });
-    await h.builder.start();
+    const h = await harness(PROJECT, { entries: ['/src/other.ts', '/src/missing.ts'] });
+    expect(await h.builder.start()).toEqual(['/src/missing.ts']);
     expect(Object.keys(h.builder.stats().perEntry)).toEqual(['/src/other.ts']);
     h.builder.discover('<!-- <script type="module" src="/src/unused.ts"></script> --><script type="module" src="./src/main.ts">', '/index.html');
     await vi.waitFor(() => expect(h.built.map((e) => e.entry)).toContain('/src/main.ts'), { timeout: 10_000 });
     expect(h.builder.stats().perEntry['/src/unused.ts']).toBeUndefined();
+  });
+});
+
+describe('Builder: entry kinds', () => {
+  it.each(['main.mts', 'main.tsx', 'main.jsx'])('bundles a %s entry', async (name) => {
+    const h = await harness({ [`src/${name}`]: "import { shared } from './shared';\nconsole.log(shared);\n", 'src/shared.ts': "export const shared = 'kind';\n" });
+    expect(await h.body(`/src/${name}`)).toContain('"kind"');
   });
 });
 
