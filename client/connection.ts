@@ -1,4 +1,6 @@
 import {
+  BOOT_ROUTE,
+  CONTINUE_PARAM,
   CURSOR_PARAM,
   RECONNECT_PARAM,
   ROUTE_PREFIX,
@@ -21,12 +23,25 @@ export interface ConnectionEvents {
 
 const BACKOFF_FIRST_MS = 300;
 const BACKOFF_MAX_MS = 5000;
+/** While up on a lower rung, how often to see whether a better one works again (ms, ± jitter). */
+const BETTER_RUNG_RETRY_MS = 60_000;
 const RUNG_KEY = 'devpush:rung';
+/** A reload for a restarted server is not repeated within this window: never a reload loop. */
+const RESTART_RELOAD_KEY = 'devpush:restart-reload';
+const RESTART_RELOAD_GUARD_MS = 10_000;
+
+interface Attempt {
+  /** Called once, when this connection's `hello` arrives. */
+  up(): void;
+  closed(wasUp: boolean, reason: string, fatal: boolean): void;
+}
 
 /**
  * Keeps one live connection to the server: walks down the ladder until a rung delivers `hello`,
- * remembers the rung that worked, reconnects with capped backoff and jitter, resumes from its cursor,
- * and treats silence past two heartbeats (by wall clock) as a dead connection.
+ * remembers the rung that worked, now and then tries the better rungs again, reconnects with capped
+ * backoff and jitter, resumes from its cursor, and treats silence past two heartbeats (by wall clock)
+ * as a dead connection. When every rung fails it asks the server which run it is, and reloads the page
+ * once if the server restarted: only ever on the server's answer, never against a dead server.
  */
 export class ChannelConnection {
   private readonly rungs: ClientTransport[];
@@ -40,6 +55,8 @@ export class ChannelConnection {
   private deadline: ReturnType<typeof setTimeout> | null = null;
   private watchdog: ReturnType<typeof setInterval> | null = null;
   private retry: ReturnType<typeof setTimeout> | null = null;
+  private better: ReturnType<typeof setTimeout> | null = null;
+  private trial: Connection | null = null;
 
   constructor(
     private readonly origin: string,
@@ -55,7 +72,7 @@ export class ChannelConnection {
       this.bootId = parsed.bootId;
       this.seq = parsed.seq;
     }
-    const remembered = this.rungs.findIndex((t) => t.name === readRemembered(origin));
+    const remembered = this.rungs.findIndex((t) => t.name === readStorage(rungKey(origin)));
     this.rungIndex = Math.max(0, remembered);
   }
 
@@ -76,41 +93,57 @@ export class ChannelConnection {
     if (this.retry) clearTimeout(this.retry);
   }
 
-  private open(): void {
-    const transport = this.rungs[this.rungIndex]!;
+  private url(transport: ClientTransport, continued: boolean): URL {
     const url = new URL(`${ROUTE_PREFIX}${transport.name}`, this.origin);
     url.searchParams.set(TOKEN_PARAM, this.config.token);
     if (this.cursor) url.searchParams.set(CURSOR_PARAM, this.cursor);
     if (this.everUp) url.searchParams.set(RECONNECT_PARAM, '1');
+    if (continued) url.searchParams.set(CONTINUE_PARAM, '1');
+    return url;
+  }
+
+  /** Opens one connection on `transport`; its messages reach `receive` once its hello has arrived. */
+  private connect(transport: ClientTransport, attempt: Attempt): Connection {
     let up = false;
-    this.events.state('connecting', transport.name);
-    this.deadline = setTimeout(() => this.fail(transport, 'no hello in time', false), transport.helloDeadlineMs);
-    this.connection = transport.open(url, {
+    return transport.open(this.url(transport, false), {
       message: (text) => {
         const message = parseMessage(text);
         if (!message) return;
         this.lastHeard = Date.now();
         if (message.kind === 'hello' && !up) {
           up = true;
-          this.onUp(transport, message.bootId);
+          if (this.bootId === null) this.bootId = message.bootId;
+          attempt.up();
         }
         if (up) this.receive(message);
       },
-      closed: (reason, fatal) => (up ? this.onDropped(reason, fatal) : this.fail(transport, reason, fatal)),
+      closed: (reason, fatal = false) => attempt.closed(up, reason, fatal),
+      continueUrl: () => this.url(transport, true),
     });
   }
 
-  private onUp(transport: ClientTransport, bootId: string): void {
+  private open(): void {
+    const transport = this.rungs[this.rungIndex]!;
+    this.events.state('connecting', transport.name);
+    this.deadline = setTimeout(() => this.fail(transport, false), transport.helloDeadlineMs);
+    this.connection = this.connect(transport, {
+      up: () => this.onUp(transport),
+      closed: (wasUp, _reason, fatal) => (wasUp ? this.onDropped(fatal) : this.fail(transport, fatal)),
+    });
+  }
+
+  private onUp(transport: ClientTransport): void {
     if (this.deadline) clearTimeout(this.deadline);
+    this.deadline = null;
     this.everUp = true;
     this.failures = 0;
-    if (this.bootId === null) this.bootId = bootId;
-    remember(this.origin, transport.name);
+    writeStorage(rungKey(this.origin), transport.name);
     this.events.state('up', transport.name);
     // Background tabs throttle timers, so silence is measured by the wall clock, not by counting ticks.
     this.watchdog = setInterval(() => {
-      if (Date.now() - this.lastHeard > 2 * this.config.heartbeatMs + 1000) this.onDropped('heartbeat missed');
+      if (Date.now() - this.lastHeard > 2 * this.config.heartbeatMs + 1000) this.onDropped(false);
     }, 1000);
+    this.scheduleBetterRung();
   }
 
   private receive(message: ServerMessage): void {
@@ -128,10 +161,10 @@ export class ChannelConnection {
     this.events.message(message);
   }
 
-  /** The rung did not come up: try the next one at once, or back off once every rung has failed. */
-  private fail(transport: ClientTransport, _reason: string, fatal = false): void {
+  /** The rung did not come up: try the next one at once; once every rung has failed, ask and back off. */
+  private fail(transport: ClientTransport, fatal: boolean): void {
     this.teardown();
-    if (readRemembered(this.origin) === transport.name) forget(this.origin);
+    if (readStorage(rungKey(this.origin)) === transport.name) removeStorage(rungKey(this.origin));
     if (fatal) this.forgetCursor();
     if (this.rungIndex + 1 < this.rungs.length) {
       this.rungIndex++;
@@ -139,14 +172,14 @@ export class ChannelConnection {
       return;
     }
     this.rungIndex = 0;
+    void this.checkRestart();
     this.scheduleRetry();
   }
 
   /** A working connection ended: reconnect on the same rung after a backoff. */
-  private onDropped(_reason: string, fatal = false): void {
+  private onDropped(fatal: boolean): void {
     this.teardown();
     if (fatal) this.forgetCursor();
-    this.events.state('down', null);
     this.scheduleRetry();
   }
 
@@ -154,6 +187,70 @@ export class ChannelConnection {
   private forgetCursor(): void {
     this.bootId = null;
     this.seq = -1;
+  }
+
+  /**
+   * Every rung failed. A server that answers with another bootId, or refuses our token (a new run has a
+   * new token), has restarted: reload once to pick up the new page. No answer (dead server, a proxy's
+   * 502) means nothing: keep retrying.
+   */
+  private async checkRestart(): Promise<void> {
+    const url = new URL(`${ROUTE_PREFIX}${BOOT_ROUTE}`, this.origin);
+    url.searchParams.set(TOKEN_PARAM, this.config.token);
+    let restarted = false;
+    try {
+      const response = await fetch(url, { cache: 'no-store' });
+      if (response.status === 403) restarted = true;
+      else if (response.ok) {
+        const boot = (await response.json()) as { bootId?: unknown };
+        restarted = this.bootId !== null && typeof boot.bootId === 'string' && boot.bootId !== this.bootId;
+      }
+    } catch {
+      return;
+    }
+    if (!restarted) return;
+    const last = Number(readStorage(RESTART_RELOAD_KEY) ?? 0);
+    if (Date.now() - last < RESTART_RELOAD_GUARD_MS) return;
+    writeStorage(RESTART_RELOAD_KEY, String(Date.now()));
+    this.stop();
+    this.events.message({ kind: 'resync', id: this.cursor ?? '', reason: 'the server restarted' });
+  }
+
+  /** While up on a lower rung, try the best one now and then; switch over if it says hello. */
+  private scheduleBetterRung(): void {
+    if (this.rungIndex === 0) return;
+    const delay = BETTER_RUNG_RETRY_MS * (0.75 + Math.random() / 2);
+    this.better = setTimeout(() => this.tryBetterRung(), delay);
+  }
+
+  private tryBetterRung(): void {
+    const best = this.rungs[0]!;
+    let trial: Connection | null = null;
+    const giveUp = setTimeout(() => {
+      trial?.close();
+      this.trial = null;
+      this.scheduleBetterRung();
+    }, best.helloDeadlineMs);
+    trial = this.trial = this.connect(best, {
+      up: () => {
+        clearTimeout(giveUp);
+        // The replay on the new connection overlaps what the old one delivered; receive() skips repeats.
+        this.trial = null;
+        this.teardown();
+        this.connection = trial;
+        this.rungIndex = 0;
+        this.onUp(best);
+      },
+      closed: (wasUp, _reason, fatal) => {
+        clearTimeout(giveUp);
+        if (wasUp) {
+          this.onDropped(fatal);
+          return;
+        }
+        this.trial = null;
+        this.scheduleBetterRung();
+      },
+    });
   }
 
   private scheduleRetry(): void {
@@ -167,7 +264,10 @@ export class ChannelConnection {
   private teardown(): void {
     if (this.deadline) clearTimeout(this.deadline);
     if (this.watchdog) clearInterval(this.watchdog);
-    this.deadline = this.watchdog = null;
+    if (this.better) clearTimeout(this.better);
+    this.deadline = this.watchdog = this.better = null;
+    this.trial?.close();
+    this.trial = null;
     this.connection?.close();
     this.connection = null;
   }
@@ -182,26 +282,31 @@ function parseMessage(text: string): ServerMessage | null {
   }
 }
 
-function readRemembered(origin: string): string | null {
+function rungKey(origin: string): string {
+  return `${RUNG_KEY}:${origin}`;
+}
+
+// Storage can be disabled (privacy settings); the ladder then simply starts from the top each time.
+function readStorage(key: string): string | null {
   try {
-    return sessionStorage.getItem(`${RUNG_KEY}:${origin}`);
+    return sessionStorage.getItem(key);
   } catch {
     return null;
   }
 }
 
-function remember(origin: string, name: TransportName): void {
+function writeStorage(key: string, value: string): void {
   try {
-    sessionStorage.setItem(`${RUNG_KEY}:${origin}`, name);
+    sessionStorage.setItem(key, value);
   } catch {
-    // Storage can be disabled; the ladder then simply starts from the top each time.
+    // See readStorage.
   }
 }
 
-function forget(origin: string): void {
+function removeStorage(key: string): void {
   try {
-    sessionStorage.removeItem(`${RUNG_KEY}:${origin}`);
+    sessionStorage.removeItem(key);
   } catch {
-    // As above.
+    // See readStorage.
   }
 }

@@ -3,8 +3,13 @@ import type { TransportName } from '../../src/protocol.js';
 export interface TransportHandlers {
   /** One message's JSON text. */
   message(text: string): void;
-  /** The connection ended or failed; `fatal` when retrying the same request cannot help (e.g. 4xx). */
+  /** The connection ended or failed; `fatal` when retrying the same cursor cannot help (a 400). */
   closed(reason: string, fatal?: boolean): void;
+  /**
+   * The URL for the next request of this same connection, carrying the cursor as it is now (the stream
+   * rung reopening after its byte cap, the next long poll).
+   */
+  continueUrl(): URL;
 }
 
 /** An open connection on one rung. */

@@ -1,0 +1,133 @@
+// The ladder in real Chromium, behind the fault proxy: for each broken network the page ends up on the
+// rung that works there, and a save still reaches it.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type DevServer } from '../../src/index.js';
+import type { TransportName } from '../../src/protocol.js';
+import { launchBrowser } from '../helpers/browser.js';
+import { startFaultProxy, type FaultProxy, type Faults } from '../helpers/fault-proxy.js';
+import { copyFixture, removeTempProjects } from '../helpers/fixture.js';
+
+const SLOW = { timeout: 20_000 };
+let browser: Browser;
+let closeBrowser: () => Promise<void>;
+let server: DevServer | null = null;
+let proxy: FaultProxy | null = null;
+let root: string;
+
+beforeAll(async () => {
+  ({ browser, close: closeBrowser } = await launchBrowser());
+});
+afterEach(async () => {
+  await proxy?.close();
+  await server?.close();
+  proxy = server = null;
+});
+afterAll(async () => {
+  await closeBrowser();
+  removeTempProjects();
+});
+
+async function serve(faults: Faults, channel: { heartbeatMs?: number; transports?: TransportName[] } = {}): Promise<FaultProxy> {
+  root = copyFixture('site');
+  server = await createServer({ root, configFile: false, server: { port: 0 }, channel, logLevel: 'silent' });
+  await server.watching;
+  proxy = await startFaultProxy(`http://127.0.0.1:${server.port}/`, faults);
+  return proxy;
+}
+
+const state = (page: Page) => page.evaluate(() => ({ state: window.__devpush?.state, transport: window.__devpush?.transport }));
+const titleColor = (page: Page) => page.$eval('#title', (el) => getComputedStyle(el).color);
+
+async function openOn(url: string, rung: TransportName): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(url);
+  await expect.poll(() => state(page), SLOW).toEqual({ state: 'up', transport: rung });
+  return page;
+}
+
+/** Saves style.css with a new colour and waits until the page shows it, without a reload. */
+async function saveReachesPage(page: Page, rgb: string): Promise<void> {
+  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+  writeFileSync(path.join(root, 'style.css'), `h1 { color: ${rgb}; }`);
+  await expect.poll(() => titleColor(page), SLOW).toBe(rgb);
+  expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+}
+
+describe('the ladder behind a broken network, in Chromium', () => {
+  const scenarios: [string, Faults, TransportName][] = [
+    ['a clean network', {}, 'websocket'],
+    ['a proxy that refuses the upgrade', { upgrade: 'refuse' }, 'sse'],
+    ['a proxy that accepts the upgrade and holds every frame', { upgrade: 'hold' }, 'sse'],
+    ['a proxy that buffers whole responses and refuses upgrades', { upgrade: 'refuse', buffer: true }, 'poll'],
+    ['a proxy that buffers whole responses and holds upgrades', { upgrade: 'hold', buffer: true }, 'poll'],
+  ];
+  it.each(scenarios)('%s: ends on the rung that works, and a save reaches the page', async (_name, faults, rung) => {
+    const { url } = await serve(faults);
+    const page = await openOn(url, rung);
+    await saveReachesPage(page, 'rgb(0, 128, 0)');
+    await page.close();
+  });
+
+  it('a proxy that cuts connections idle for less than a heartbeat: no save is lost', async () => {
+    const { url } = await serve({ idleCutMs: 1200 }, { heartbeatMs: 2000 });
+    const page = await openOn(url, 'websocket');
+    for (const rgb of ['rgb(1, 2, 3)', 'rgb(4, 5, 6)', 'rgb(7, 8, 9)']) {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await saveReachesPage(page, rgb);
+    }
+    expect(server!.stats().transports.websocket.reconnects).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it('the stream rung, where it is the best one offered', async () => {
+    const { url } = await serve({}, { transports: ['stream', 'poll'] });
+    const page = await openOn(url, 'stream');
+    await saveReachesPage(page, 'rgb(0, 0, 1)');
+    await page.close();
+  });
+
+  it('502 for a while (a restart behind a reverse proxy): EventSource is recreated and the save made meanwhile arrives', async () => {
+    const proxy = await serve({ upgrade: 'refuse' });
+    const page = await openOn(proxy.url, 'sse');
+    proxy.set({ upgrade: 'refuse', badGateway: true });
+    proxy.cutAll();
+    await expect.poll(() => state(page), SLOW).toMatchObject({ state: 'down' });
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+    writeFileSync(path.join(root, 'style.css'), 'h1 { color: rgb(9, 9, 9); }');
+    await expect.poll(() => server!.stats().seq, SLOW).toBeGreaterThan(0);
+    proxy.set({ upgrade: 'refuse' });
+    await expect.poll(() => titleColor(page), SLOW).toBe('rgb(9, 9, 9)');
+    expect(await state(page)).toEqual({ state: 'up', transport: 'sse' });
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+    await page.close();
+  });
+});
+
+describe('a server restart, in Chromium', () => {
+  it.each<[string, TransportName[]]>([
+    ['websocket', ['websocket', 'sse', 'stream', 'poll']],
+    ['sse', ['sse', 'poll']],
+  ])('reloads a page on %s exactly once, and the new page is live', async (rung, transports) => {
+    root = copyFixture('site');
+    const options = { root, configFile: false as const, channel: { transports, heartbeatMs: 2000 }, logLevel: 'silent' as const };
+    server = await createServer({ ...options, server: { port: 0 } });
+    const port = server.port;
+    const page = await openOn(`http://127.0.0.1:${port}/`, rung as TransportName);
+    let loads = 0;
+    page.on('load', () => loads++);
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+
+    await server.close();
+    await expect.poll(() => state(page), SLOW).toMatchObject({ state: 'down' });
+    server = await createServer({ ...options, server: { port, strictPort: true } });
+
+    await expect.poll(() => page.evaluate(() => (window as unknown as { marker?: number }).marker ?? null), SLOW).toBeNull();
+    await expect.poll(() => state(page), SLOW).toEqual({ state: 'up', transport: rung });
+    await saveReachesPage(page, 'rgb(3, 2, 1)');
+    expect(loads).toBe(1);
+    await page.close();
+  });
+});
