@@ -75,12 +75,19 @@ export class Builder {
     return [...this.declared].filter((_, index) => entries[index] === null);
   }
 
-  /** Notes the module scripts of a page being served and starts building them before the browser asks. */
-  discover(html: string, pageUrlPath: string): void {
+  /**
+   * Notes the module scripts of a page being served and starts building them before the browser asks.
+   * Returns the stylesheets those entries are known to have, for the page to link in its head: the
+   * bundle would add them too, but only once it runs, after a first paint without them.
+   */
+  discover(html: string, pageUrlPath: string): string[] {
+    const stylesheets: string[] = [];
     for (const url of moduleScripts(html, pageUrlPath)) {
       if (PLAIN_MODULE.test(url) && !this.pageModules.has(url)) this.pageModules.set(url, null);
       if (SOURCE_ENTRY.test(url) || PLAIN_MODULE.test(url)) void this.entryFor(url);
+      if (this.entries.get(url)?.outputs?.files.has(`${url}.css`)) stylesheets.push(`${url}.css`);
     }
+    return stylesheets;
   }
 
   /** What is served at a URL path, building its entry on first use; null when the path is no build output. */

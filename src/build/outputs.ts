@@ -44,13 +44,13 @@ export function collectOutputs(entryUrl: string, entryFile: string, files: reado
   const primary: string[] = [];
   if (js) {
     const jsMap = byPath.get(`${names.js}.map`);
-    served.set(entryUrl, bundle(js, css ? cssUrl : null, jsMap ? `${path.posix.basename(entryUrl)}.map` : null));
+    served.set(entryUrl, bundle(js, css ? cssUrl : null, jsMap ? `${encodeURIComponent(path.posix.basename(entryUrl))}.map` : null));
     primary.push(entryUrl);
     if (jsMap) served.set(`${entryUrl}.map`, sourceMap(jsMap, css ? 1 : 0));
   }
   if (css) {
     const cssMap = byPath.get(`${names.css}.map`);
-    const comment = cssMap ? `\n/*# sourceMappingURL=${path.posix.basename(cssUrl)}.map */\n` : '';
+    const comment = cssMap ? `\n/*# sourceMappingURL=${encodeURIComponent(path.posix.basename(cssUrl))}.map */\n` : '';
     served.set(cssUrl, fixed(CSS_TYPE, css.hash, () => concat(css.contents, comment)));
     primary.push(cssUrl);
     if (cssMap) served.set(`${cssUrl}.map`, sourceMap(cssMap, 0));
@@ -60,6 +60,12 @@ export function collectOutputs(entryUrl: string, entryFile: string, files: reado
     served.set(`${ASSET_PREFIX}${path.basename(file.path)}`, fixed(assetType(file.path), file.hash, () => file.contents));
   }
   return { files: served, primary };
+}
+
+/** The <link> of an entry's stylesheet, marked so that the bundle's prelude does not add it twice. */
+export function entryStylesheetTag(cssUrl: string): string {
+  const attribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  return `<link rel="stylesheet" href="${attribute(encodeURI(cssUrl))}" data-devpush-entry="${attribute(cssUrl)}">`;
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Builder } from '../build/builder.js';
-import { ASSET_PREFIX } from '../build/outputs.js';
+import { ASSET_PREFIX, entryStylesheetTag } from '../build/outputs.js';
 import { Channel } from '../channel/channel.js';
 import type { ChannelStats } from '../channel/hub.js';
 import type { ResolvedConfig } from '../config/types.js';
@@ -78,8 +78,8 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   const pipeline = new Pipeline(config.root, builder, hub, log);
 
   const injectClient = (html: string, urlPath: string) => {
-    builder.discover(html, urlPath);
-    return injectTag(html, `<script type="module" src="${ROUTE_PREFIX}client.js?${CURSOR_PARAM}=${hub.currentId}"></script>`);
+    const entryStyles = builder.discover(html, urlPath).map(entryStylesheetTag).join('');
+    return injectTag(html, `${entryStyles}<script type="module" src="${ROUTE_PREFIX}client.js?${CURSOR_PARAM}=${hub.currentId}"></script>`);
   };
 
   /** Cross-origin reads of the client and channel are allowed for listed (default: localhost) origins only. */

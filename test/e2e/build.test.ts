@@ -67,6 +67,14 @@ describe('TypeScript entries', () => {
     saveFile(root, 'src/style.css', css.replace('rgb(255, 0, 0)', 'rgb(0, 0, 255)'));
     await expect.poll(color, POLL).toBe('rgb(0, 0, 255)');
     expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('kept');
+
+    // Once the entry is known to have CSS, pages link it in their head (no unstyled first paint), once.
+    const html = await (await fetch(server.url)).text();
+    expect(html).toContain('<link rel="stylesheet" href="/src/main.ts.css" data-devpush-entry="/src/main.ts.css">');
+    await page.reload();
+    await expect.poll(() => text(page, '#value'), POLL).toBe('value-1');
+    expect(await page.locator('head link[data-devpush-entry="/src/main.ts.css"]').count()).toBe(1);
+    expect(await color()).toBe('rgb(0, 0, 255)');
   });
 
   it('shows a syntax error in <devpush-overlay> with file and line, and the fix removes it', async () => {

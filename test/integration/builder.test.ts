@@ -193,6 +193,13 @@ describe('Builder: outputs', () => {
     }
   });
 
+  it('names maps by URL-safe names, for entries whose names need escaping', async () => {
+    const h = await harness({ 'src/my entry.ts': "import './a b.css';\nconsole.log(1);\n", 'src/a b.css': 'p { color: red; }\n' });
+    expect(await h.body('/src/my entry.ts')).toMatch(/\/\/# sourceMappingURL=my%20entry\.ts\.map\n$/);
+    expect(await h.body('/src/my entry.ts.css')).toContain('/*# sourceMappingURL=my%20entry.ts.css.map */');
+    expect(await h.builder.output('/src/my entry.ts.map')).not.toBeNull();
+  });
+
   it('serves no source map when sourcemap is off', async () => {
     const h = await harness(PROJECT, { sourcemap: false });
     expect(await h.body('/src/main.ts')).not.toContain('sourceMappingURL');
@@ -272,6 +279,8 @@ describe('Builder: which files are entries', () => {
     h.builder.discover('<!-- <script type="module" src="/src/unused.ts"></script> --><script type="module" src="./src/main.ts">', '/index.html');
     await vi.waitFor(() => expect(h.built.map((e) => e.entry)).toContain('/src/main.ts'), { timeout: 10_000 });
     expect(h.builder.stats().perEntry['/src/unused.ts']).toBeUndefined();
+    // Built now: the next time the page is served, it learns the stylesheets its entries have.
+    expect(h.builder.discover('<script type="module" src="/src/main.ts"></script><script type="module" src="/src/other.ts"></script>', '/')).toEqual(['/src/main.ts.css']);
   });
 });
 
