@@ -6,6 +6,7 @@ import type { Hub } from '../channel/hub.js';
 import type { Logger } from '../log.js';
 import type { ChangeSet } from '../watch/coalesce.js';
 import { urlPathOf } from './static.js';
+import { idsBetween, preciseNow, RecentTimings } from './timing.js';
 
 /** A code frame under a one-line problem, when there is one. */
 function frameOf(problem: { frame: string }): string {
@@ -29,6 +30,8 @@ interface Plan {
 export class Pipeline {
   private queue: Promise<void> = Promise.resolve();
   private version = 0;
+  /** Stage timings of recent change sets, shown at /__devpush/status and read by `npm run bench`. */
+  readonly timings = new RecentTimings();
 
   constructor(
     private readonly root: string,
@@ -38,22 +41,39 @@ export class Pipeline {
   ) {}
 
   handle(changes: ChangeSet): Promise<void> {
-    this.queue = this.queue.then(() => this.process(changes)).catch((error: unknown) => {
+    const flushedAt = preciseNow();
+    this.queue = this.queue.then(() => this.process(changes, flushedAt)).catch((error: unknown) => {
       this.log.error(`devpush: could not process a change: ${(error as Error).stack ?? String(error)}`);
     });
     return this.queue;
   }
 
-  private async process(changes: ChangeSet): Promise<void> {
+  private async process(changes: ChangeSet, flushedAt: number): Promise<void> {
+    const startedAt = preciseNow();
     const plan: Plan = { reload: [], css: [], img: [] };
     for (const [file, event] of changes) {
       if (this.builder.uses(file) || event === 'addDir') continue;
       this.classify(file, event, plan);
     }
     const effects = await this.builder.rebuild(changes);
+    const builtAt = preciseNow();
+    const cpuBefore = process.cpuUsage();
+    const idBefore = this.hub.currentId;
     for (const effect of effects) this.applyBuild(effect, plan);
-    this.logRebuild(effects);
     this.publish(plan);
+    const cpu = process.cpuUsage(cpuBefore);
+    const publishedAt = preciseNow();
+    this.logRebuild(effects);
+    this.timings.add({
+      messages: idsBetween(idBefore, this.hub.currentId),
+      files: changes.size,
+      flushedAt,
+      startedAt,
+      builtAt,
+      publishedAt,
+      publishCpuUs: cpu.user + cpu.system,
+      clients: this.hub.clientCount,
+    });
   }
 
   /** A build no change set asked for (first request, discovery): its errors are reported, nothing reloads. */

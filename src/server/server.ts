@@ -17,6 +17,7 @@ import { decodeTargetPath, FileAccess } from './paths.js';
 import { Pipeline } from './pipeline.js';
 import { sendJson, sendText } from './respond.js';
 import { serveStatic } from './static.js';
+import { statusReport } from './timing.js';
 
 export interface DevServer {
   /** `http://localhost:PORT/` (or the configured host). */
@@ -100,7 +101,7 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
       });
       res.end(req.method === 'HEAD' ? undefined : clientBundle);
     } else if (route === 'status') {
-      sendJson(res, { ...hub.stats(), build: builder.stats() });
+      sendJson(res, statusReport({ ...hub.stats(), build: builder.stats() }, pipeline.timings.list()));
     } else if (`${ROUTE_PREFIX}${route}`.startsWith(ASSET_PREFIX)) {
       if (!(await handleBuildOutput(res, url.pathname, req))) sendText(res, 404, 'No such build output (it may be from an older build: reload the page).');
     } else {

@@ -1,0 +1,69 @@
+import { preciseNow, sleep } from '../clock.js';
+import { DevpushProcess } from '../devpush.js';
+import { measured, single, type Figure } from '../figure.js';
+import { staticProject, tsProject, type Project } from '../projects.js';
+import type { Settings } from '../settings.js';
+
+const GROUP = 'cold start';
+const MiB = 2 ** 20;
+
+async function firstOk(url: string): Promise<number> {
+  const response = await fetch(url);
+  await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status}`);
+  return preciseNow();
+}
+
+/** Process start (spawn) → first 200 on `/` (and on the entry, for the TS folder), then idle memory. */
+async function startOnce(project: Project, entry: string | null): Promise<{ page: number; entry: number | null; server: DevpushProcess }> {
+  const server = await DevpushProcess.start(project.root);
+  const pageAt = await firstOk(server.url);
+  const entryAt = entry ? await firstOk(new URL(entry, server.url).href) : null;
+  return { page: pageAt - server.spawnedAt, entry: entryAt === null ? null : entryAt - server.spawnedAt, server };
+}
+
+export async function coldStart(settings: Settings): Promise<Figure[]> {
+  const site = staticProject();
+  const ts = tsProject(10);
+  const staticTimes: number[] = [];
+  const tsTimes: number[] = [];
+  const entryTimes: number[] = [];
+  let idle: { rss: number; heap: number } | null = null;
+  let tsIdle: { rss: number; tree: number | undefined } | null = null;
+  for (let i = 0; i < settings.coldStarts + 1; i++) {
+    const first = i === 0; // warms the OS file cache; not counted
+    const a = await startOnce(site, null);
+    if (!first) staticTimes.push(a.page);
+    if (i === settings.coldStarts) {
+      await sleep(1500); // idle: the watcher's first scan is done, nothing is connected
+      const status = await a.server.status();
+      if (status.memory) idle = { rss: status.memory.rss, heap: status.memory.heapUsed };
+    }
+    await a.server.stop();
+    const b = await startOnce(ts, '/src/main.ts');
+    if (!first) {
+      tsTimes.push(b.page);
+      entryTimes.push(b.entry!);
+    }
+    if (i === settings.coldStarts) {
+      await sleep(1500);
+      const status = await b.server.status();
+      if (status.memory) tsIdle = { rss: status.memory.rss, tree: b.server.treeRss() };
+    }
+    await b.server.stop();
+  }
+  const figures = [
+    measured(GROUP, 'static folder: start → first 200 on /', 'ms', staticTimes, { target: { stat: 'p50', max: 120 } }),
+    measured(GROUP, 'TS-entry folder: start → first 200 on /', 'ms', tsTimes),
+    measured(GROUP, 'TS-entry folder: start → first 200 on the entry', 'ms', entryTimes),
+  ];
+  if (idle) {
+    figures.push(single(GROUP, 'idle RSS, static folder', 'MiB', idle.rss / MiB, { target: { stat: 'value', max: 60 }, detail: { heapUsedMiB: idle.heap / MiB } }));
+  }
+  if (tsIdle) {
+    figures.push(single(GROUP, 'idle RSS, TS-entry folder (node)', 'MiB', tsIdle.rss / MiB, {
+      detail: { withEsbuildServiceMiB: tsIdle.tree === undefined ? null : tsIdle.tree / MiB },
+    }));
+  }
+  return figures;
+}

@@ -1,0 +1,96 @@
+import type { Rung } from '../channel-clients.js';
+import { sleep, until } from '../clock.js';
+import { DevpushProcess } from '../devpush.js';
+import { measured, notAvailable, single, type Figure } from '../figure.js';
+import { staticProject, stylesheet } from '../projects.js';
+import type { Settings } from '../settings.js';
+import { medians, round, summarize } from '../stats.js';
+import { ClientWorker } from '../workers.js';
+
+const GROUP = 'channel fan-out';
+const RUNGS: Rung[] = ['websocket', 'sse', 'stream', 'poll'];
+const WORKERS = 2;
+const KiB = 1024;
+
+/**
+ * N clients of one rung in worker processes, then broadcasts (a stylesheet edit → one `css` message):
+ * per-client time from devpush starting the broadcast to the client having it; server memory per
+ * connected client (after a GC, read through the inspector); CPU devpush spent on each broadcast.
+ */
+export async function fanout(settings: Settings): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  for (const rung of RUNGS) {
+    for (const count of settings.fanoutClients) figures.push(...(await runCase(rung, count, settings)));
+  }
+  return figures;
+}
+
+async function runCase(rung: Rung, count: number, settings: Settings): Promise<Figure[]> {
+  const label = `${rung}, ${count.toLocaleString('en')} clients`;
+  const site = staticProject();
+  const server = await DevpushProcess.start(site.root, { inspect: true });
+  const workers: ClientWorker[] = [];
+  try {
+    if (!(await server.offeredRungs()).includes(rung)) {
+      return [notAvailable(GROUP, `${label}: broadcast → client`, 'ms', `the server does not offer the ${rung} rung yet`)];
+    }
+    const token = await server.token();
+    await server.watcherReady(site);
+    await sleep(500);
+    const baseline = (await server.memory())!;
+    for (let i = 0; i < WORKERS; i++) workers.push(ClientWorker.spawn());
+    const shares = workers.map((_, i) => Math.floor(count / WORKERS) + (i < count % WORKERS ? 1 : 0));
+    const connected = await Promise.all(
+      workers.map((w, i) => w.ask({ cmd: 'connect', base: server.url, token, rung, count: shares[i]! }, 'connected', 120_000)),
+    );
+    const ok = connected.reduce((sum, c) => sum + c.ok, 0);
+    if (ok < count) throw new Error(`only ${ok} of ${count} ${rung} clients connected`);
+    await sleep(1000);
+    const loaded = (await server.memory())!;
+
+    const perClient: number[] = [];
+    const reachAll: number[] = [];
+    const cpu: number[] = [];
+    let missing = 0;
+    const seen = new Set((await server.status()).changes?.flatMap((c) => c.messages) ?? []);
+    for (let n = 1; n <= settings.broadcasts + 1; n++) {
+      site.write('style.css', stylesheet(n));
+      const timing = await until(10_000, 'devpush to publish the broadcast', async () =>
+        (await server.status()).changes?.find((c) => c.messages.some((id) => !seen.has(id))), 5);
+      timing.messages.forEach((id) => seen.add(id));
+      const id = timing.messages[0]!;
+      const times = (await Promise.all(workers.map((w, i) => w.ask({ cmd: 'collect', id, expected: shares[i]! }, 'collected', 30_000))))
+        .flatMap((reply) => reply.times);
+      // chokidar drops a second change of one file within 50 ms of the first: space the edits.
+      await sleep(300);
+      if (n === 1) continue; // warm-up
+      missing += count - times.length;
+      const latencies = times.map((at) => at - timing.builtAt);
+      perClient.push(...latencies);
+      reachAll.push(Math.max(...latencies));
+      cpu.push(timing.publishCpuUs / 1000);
+    }
+    const rssPer = (loaded.rss - baseline.rss) / count / KiB;
+    const heapPer = (loaded.heapUsed - baseline.heapUsed) / count / KiB;
+    const reach = summarize(reachAll);
+    const isWs1000 = rung === 'websocket' && count === 1000;
+    return [
+      measured(GROUP, `${label}: broadcast → client`, 'ms', perClient, {
+        ...(isWs1000 && { target: { stat: 'p99', max: 20 } }),
+        note: `reach all p50 ${round(reach.p50)} ms (p95 ${round(reach.p95)}) · CPU/broadcast p50 ${medians({ cpu }).cpu} ms · missed ${missing}`,
+        detail: { reachAllMs: reach, cpuPerBroadcastMs: summarize(cpu), missedDeliveries: missing },
+        samples: undefined,
+      }),
+      single(GROUP, `${label}: server memory per client`, 'KiB', rssPer, {
+        ...(isWs1000 && { target: { stat: 'value', max: 10 } }),
+        note: `RSS ${round(rssPer)} KiB · heap ${round(heapPer)} KiB per client (after GC; baseline RSS ${round(baseline.rss / 2 ** 20)} MiB)`,
+        detail: { rssPerClientKiB: rssPer, heapPerClientKiB: heapPer, baseline, loaded },
+      }),
+    ];
+  } catch (error) {
+    return [notAvailable(GROUP, `${label}: broadcast → client`, 'ms', `failed: ${(error as Error).message.split('\n')[0]}`)];
+  } finally {
+    for (const w of workers) w.stop();
+    await server.stop();
+  }
+}

@@ -1,0 +1,132 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ServerMessage } from '../../src/protocol.js';
+import { openProbe, type ChannelProbe, type Rung } from '../channel-clients.js';
+import { preciseNow, sleep, until, within } from '../clock.js';
+import { DevpushProcess, REPO_ROOT } from '../devpush.js';
+import { measured, notAvailable, type Figure } from '../figure.js';
+import { leafModule, staticPage, staticProject, stylesheet, tsProject, type Project } from '../projects.js';
+import type { Settings } from '../settings.js';
+import { medians, round } from '../stats.js';
+
+const GROUP = 'save-to-message (no browser)';
+const RUNGS: Rung[] = ['websocket', 'sse'];
+
+interface Case {
+  name: string;
+  project: Project;
+  /** A source entry to request once, so devpush has built it before the edits. */
+  entry?: string;
+  edit(n: number): void;
+}
+
+function cases(): Case[] {
+  const site = staticProject();
+  const small = tsProject(10);
+  const large = tsProject(1000);
+  return [
+    { name: 'CSS', project: site, edit: (n) => site.write('style.css', stylesheet(n)) },
+    { name: 'HTML', project: site, edit: (n) => site.write('index.html', staticPage(`v${n}`)) },
+    { name: 'TS entry, 10 modules', project: small, entry: '/src/main.ts', edit: (n) => small.write(small.leaf, leafModule(0, `v${n}`)) },
+    { name: 'TS entry, 1,000 modules', project: large, entry: '/src/main.ts', edit: (n) => large.write(large.leaf, leafModule(0, `v${n}`)) },
+  ];
+}
+
+/** A connected probe and the changes (not hello or ping) it received, each with its arrival time. */
+class Listener {
+  readonly arrivals: { message: ServerMessage; at: number }[] = [];
+  readonly probe: ChannelProbe;
+  readonly hello: Promise<void>;
+
+  constructor(base: string, token: string, rung: Rung) {
+    let helloSeen: () => void;
+    this.hello = new Promise((resolve) => (helloSeen = resolve));
+    this.probe = openProbe(base, token, rung, {
+      onMessage: (message, at) => {
+        if (message.kind === 'hello') helloSeen();
+        else if (message.kind !== 'ping') this.arrivals.push({ message, at });
+      },
+    });
+  }
+
+  next(count: number, what: string): Promise<{ message: ServerMessage; at: number }> {
+    return until(10_000, what, () => this.arrivals[count], 0.5);
+  }
+}
+
+/**
+ * Write → message at a plain client, for each rung the server offers, with devpush's own stage timings:
+ * watcher (write → coalesced change set), queue, rebuild, and broadcast (published → arrived).
+ */
+export async function saveToMessage(settings: Settings): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  for (const c of cases()) {
+    try {
+      figures.push(...(await runCase(c, settings)));
+    } catch (error) {
+      figures.push(notAvailable(GROUP, `${c.name}`, 'ms', `failed: ${(error as Error).message.split('\n')[0]}`));
+    }
+  }
+  return figures;
+}
+
+async function runCase(c: Case, settings: Settings): Promise<Figure[]> {
+  const server = await DevpushProcess.start(c.project.root, { inspect: settings.profile });
+  try {
+    const token = await server.token();
+    const offered = await server.offeredRungs();
+    await server.watcherReady(c.project);
+    if (c.entry) await (await fetch(new URL(c.entry, server.url))).arrayBuffer();
+    const rungs = RUNGS.filter((rung) => offered.includes(rung));
+    const listeners = new Map(rungs.map((rung) => [rung, new Listener(server.url, token, rung)]));
+    await within(10_000, 'hello on every probe', Promise.all([...listeners.values()].map((l) => l.hello)));
+    await sleep(200);
+    if (settings.profile) await server.inspector?.startProfile();
+
+    const totals = new Map<Rung, number[]>(rungs.map((rung) => [rung, []]));
+    const stages = { watcher: [] as number[], queue: [] as number[], rebuild: [] as number[], publish: [] as number[], cpuUs: [] as number[] };
+    const broadcast = new Map<Rung, number[]>(rungs.map((rung) => [rung, []]));
+    for (let n = 1; n <= settings.warmup + settings.edits; n++) {
+      const before = new Map([...listeners].map(([rung, l]) => [rung, l.arrivals.length]));
+      const writeAt = preciseNow();
+      c.edit(n);
+      const arrived = await Promise.all(
+        [...listeners].map(async ([rung, l]) => [rung, await l.next(before.get(rung)!, `${c.name}: message ${n} over ${rung}`)] as const),
+      );
+      const id = arrived[0]![1].message.id;
+      const timing = await until(3000, `devpush's timing of message ${id}`, () => server.timingOf(id), 10);
+      if (n > settings.warmup) {
+        stages.watcher.push(timing.flushedAt - writeAt);
+        stages.queue.push(timing.startedAt - timing.flushedAt);
+        stages.rebuild.push(timing.builtAt - timing.startedAt);
+        stages.publish.push(timing.publishedAt - timing.builtAt);
+        stages.cpuUs.push(timing.publishCpuUs);
+        for (const [rung, arrival] of arrived) {
+          totals.get(rung)!.push(arrival.at - writeAt);
+          broadcast.get(rung)!.push(arrival.at - timing.builtAt);
+        }
+      }
+      await sleep(settings.pauseMs);
+    }
+    if (settings.profile && server.inspector) {
+      const file = path.join(REPO_ROOT, 'bench/results', `profile-save-to-message-${c.name.replace(/\W+/g, '-')}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(await server.inspector.stopProfile()));
+    }
+    for (const l of listeners.values()) l.probe.close();
+    const split = medians({ watcher: stages.watcher, queue: stages.queue, rebuild: stages.rebuild });
+    return RUNGS.map((rung) => {
+      const name = `${rung === 'websocket' ? 'ws' : rung} client: ${c.name}`;
+      if (!rungs.includes(rung)) return notAvailable(GROUP, name, 'ms', `the server does not offer the ${rung} rung yet`);
+      const toClient = medians({ broadcast: broadcast.get(rung)! }).broadcast!;
+      return measured(GROUP, name, 'ms', totals.get(rung)!, {
+        note: `p50 stages: watcher ${split.watcher} · queue ${split.queue} · rebuild ${split.rebuild} · broadcast ${toClient} ms`,
+        detail: {
+          stagesP50Ms: { ...split, broadcast: toClient, publish: medians({ p: stages.publish }).p },
+          publishCpuUsP50: round(medians({ c: stages.cpuUs }).c!),
+        },
+      });
+    });
+  } finally {
+    await server.stop();
+  }
+}
