@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { moduleScripts } from './discover.js';
 import { Entry, type BuildEffect } from './entry.js';
@@ -12,6 +13,8 @@ export type { Served } from './outputs.js';
 export const SOURCE_ENTRY = /\.(ts|tsx|jsx|mts)$/i;
 /** Plain modules: bundled only when declared, or when a page's module script imports a package. */
 const PLAIN_MODULE = /\.(js|mjs)$/i;
+/** Files esbuild reads for settings (paths, jsx, package fields) that its metafile does not list as inputs. */
+const RESOLUTION_SETTINGS = /^(tsconfig(\..+)?\.json|jsconfig\.json|package\.json)$/i;
 
 export interface BuilderOptions {
   root: string;
@@ -108,16 +111,21 @@ export class Builder {
   }
 
   /**
-   * Rebuilds the entries that read a changed file, all in parallel. A failing entry also rebuilds when a
-   * file appears or disappears (that may be the import it could not resolve). Dormant entries that read a
+   * Rebuilds the entries that read a changed file, all in parallel; every entry when a tsconfig or
+   * package.json changes. A failing entry also rebuilds when a file appears or disappears (that may be
+   * the import it could not resolve). Dormant entries that read a
    * changed file come back as a `js` effect: the page reloads and asks for a fresh build.
    */
   async rebuild(changes: ReadonlyMap<string, string>): Promise<BuildEffect[]> {
     const started = performance.now();
     this.forgetProbes(changes);
     const addsOrRemoves = [...changes.values()].some((event) => event !== 'change');
+    const settingsChanged = [...changes.keys()].some((file) => RESOLUTION_SETTINGS.test(path.basename(file)));
     const affected = [...this.entries.values()].filter(
-      (entry) => [...changes.keys()].some((file) => entry.inputs.has(file)) || (entry.problems.length > 0 && addsOrRemoves),
+      (entry) =>
+        settingsChanged ||
+        [...changes.keys()].some((file) => entry.inputs.has(file)) ||
+        (entry.problems.length > 0 && addsOrRemoves),
     );
     const woken = this.wakeDormant(changes);
     if (affected.length === 0) return woken;

@@ -108,6 +108,19 @@ describe('Builder: what a change rebuilds', () => {
     expect(h.builder.stats().lastRebuild?.entries.sort()).toEqual(['/src/main.ts', '/src/other.ts']);
   });
 
+  it('rebuilds every entry when a tsconfig changes (its paths decide what an import means)', async () => {
+    const h = await harness({
+      'src/main.ts': "import { where } from '@here/where';\nconsole.log(where);\n",
+      'src/a/where.ts': "export const where = 'a';\n",
+      'src/b/where.ts': "export const where = 'b';\n",
+      'tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@here/*': ['src/a/*'] } } }),
+    });
+    expect(await h.body('/src/main.ts')).toContain('"a"');
+    saveFile(h.root, 'tsconfig.json', JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@here/*': ['src/b/*'] } } }));
+    expect((await h.rebuild({ 'tsconfig.json': 'change' })).map((e) => e.kind)).toEqual(['js']);
+    expect(await h.body('/src/main.ts')).toContain('"b"');
+  });
+
   it('joins rebuilds asked for while one is queued: a burst gives one build', async () => {
     const h = await harness();
     await h.body('/src/main.ts');
