@@ -21,16 +21,17 @@ export interface Report {
 
 /**
  * Runs in every document before the page's own scripts (and again after each reload): reports #marker's
- * text and color, and the devpush client's state, each time one of them changes. Changes are caught by
- * a MutationObserver (scripts writing the DOM), load events in capture (a swapped stylesheet applies when
- * it loads), and a frame callback for anything the events miss.
+ * text and color, and the devpush client's state (`window.__devpush`), each time one of them changes.
+ * Changes are caught by a MutationObserver (scripts writing the DOM), load events in capture (a swapped
+ * stylesheet applies when it loads), a 4 ms interval and a frame callback for anything events miss.
  */
 function probe(): void {
   const report = (window as unknown as { __benchReport(state: unknown): void }).__benchReport;
   let last = '';
-  let channel: string | null = null;
   const check = () => {
     const marker = document.getElementById('marker');
+    const devpush = (window as unknown as { __devpush?: { state: string; transport: string | null } }).__devpush;
+    const channel = devpush ? (devpush.state === 'up' ? `up:${devpush.transport}` : devpush.state) : null;
     const state = {
       text: marker ? marker.textContent : null,
       color: marker ? getComputedStyle(marker).color : null,
@@ -43,19 +44,11 @@ function probe(): void {
     last = key;
     report(state);
   };
-  let devpush: { state: string; transport: string | null } | undefined;
-  Object.defineProperty(window, '__devpush', {
-    configurable: true,
-    get: () => devpush,
-    set: (value: { state: string; transport: string | null }) => {
-      devpush = value;
-      channel = value.state === 'up' ? `up:${value.transport}` : value.state;
-      check();
-    },
-  });
   new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
   document.addEventListener('load', check, true);
   document.addEventListener('DOMContentLoaded', check);
+  // The client's connection state has no event: a short interval catches it within a few milliseconds.
+  setInterval(check, 4);
   const frame = () => {
     check();
     requestAnimationFrame(frame);

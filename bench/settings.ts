@@ -30,7 +30,7 @@ export function settingsFor(argv: readonly string[]): Settings {
     broadcasts: quick ? 5 : 15,
     coldStarts: quick ? 5 : 15,
     leakCycles: quick ? 2000 : 10_000,
-    fallbackLoads: quick ? 3 : 8,
+    fallbackLoads: quick ? 2 : 6,
     profile: argv.includes('--profile'),
   };
 }
