@@ -124,6 +124,7 @@ export class Builder {
     const affected = [...this.entries.values()].filter(
       (entry) =>
         settingsChanged ||
+        entry.inputs.size === 0 || // its first build is still running: it may have read the old bytes
         [...changes.keys()].some((file) => entry.inputs.has(file)) ||
         (entry.problems.length > 0 && addsOrRemoves),
     );
