@@ -10,10 +10,11 @@ import {
   type ServerMessage,
   type TransportName,
 } from '../src/protocol.js';
+import { TabShare, type ConnectionState, type Relay } from './tab-share.js';
 import { CLIENT_TRANSPORTS } from './transports/index.js';
 import type { ClientTransport, Connection } from './transports/transport.js';
 
-export type ConnectionState = 'connecting' | 'up' | 'down';
+export type { ConnectionState } from './tab-share.js';
 
 export interface ConnectionEvents {
   /** A message to apply (already de-duplicated: each replayable message arrives here once). */
@@ -29,6 +30,16 @@ const RUNG_KEY = 'devpush:rung';
 /** A reload for a restarted server is not repeated within this window: never a reload loop. */
 const RESTART_RELOAD_KEY = 'devpush:restart-reload';
 const RESTART_RELOAD_GUARD_MS = 10_000;
+/** Relayed messages kept while this tab catches up on its own connection before following the leader. */
+const RELAY_BUFFER_MAX = 1000;
+
+/**
+ * How this tab takes part in sharing one connection per origin (see TabShare): `solo` (own connection,
+ * not sharing, e.g. on WebSocket), `pending` (up on an HTTP rung, asking for the lead), `leader` (own
+ * connection, relayed to the other tabs), `follower` (catching up on its own connection, then living on
+ * the leader's relay), `independent` (the relay went silent: own connection from now on).
+ */
+export type Role = 'solo' | 'pending' | 'leader' | 'follower' | 'independent';
 
 interface Attempt {
   /** Called once, when this connection's `hello` arrives. */
@@ -57,6 +68,13 @@ export class ChannelConnection {
   private retry: ReturnType<typeof setTimeout> | null = null;
   private better: ReturnType<typeof setTimeout> | null = null;
   private trial: Connection | null = null;
+  private readonly share: TabShare | null;
+  private role: Role = 'solo';
+  /** The server's newest seq when this connection's hello was sent: caught up once our seq reaches it. */
+  private helloSeq = -1;
+  private following = false;
+  private leaderUp = false;
+  private relayed: ServerMessage[] = [];
 
   constructor(
     private readonly origin: string,
@@ -74,6 +92,13 @@ export class ChannelConnection {
     }
     const remembered = this.rungs.findIndex((t) => t.name === readStorage(rungKey(origin)));
     this.rungIndex = Math.max(0, remembered);
+    this.share = TabShare.create(`${origin}|${config.token}`);
+    this.share?.listen((relay) => this.onRelay(relay));
+  }
+
+  /** How this tab takes part in sharing a connection with the other tabs of its origin. */
+  get sharing(): Role {
+    return this.role;
   }
 
   get cursor(): string | null {
@@ -82,7 +107,7 @@ export class ChannelConnection {
 
   start(): void {
     if (this.rungs.length === 0) {
-      this.events.state('down', null);
+      this.setState('down', null);
       return;
     }
     this.open();
@@ -91,6 +116,11 @@ export class ChannelConnection {
   stop(): void {
     this.teardown();
     if (this.retry) clearTimeout(this.retry);
+  }
+
+  private setState(state: ConnectionState, transport: TransportName | null): void {
+    this.events.state(state, transport);
+    if (this.role === 'leader') this.share!.post({ type: 'state', state, transport });
   }
 
   private url(transport: ClientTransport, continued: boolean): URL {
@@ -113,9 +143,11 @@ export class ChannelConnection {
         if (message.kind === 'hello' && !up) {
           up = true;
           if (this.bootId === null) this.bootId = message.bootId;
+          this.helloSeq = message.bootId === this.bootId ? message.seq : -1;
           attempt.up();
         }
         if (up) this.receive(message);
+        if (up && this.role === 'follower' && !this.following) this.followIfCaughtUp();
       },
       closed: (reason, fatal = false) => attempt.closed(up, reason, fatal),
       continueUrl: () => this.url(transport, true),
@@ -124,7 +156,7 @@ export class ChannelConnection {
 
   private open(): void {
     const transport = this.rungs[this.rungIndex]!;
-    this.events.state('connecting', transport.name);
+    this.setState('connecting', transport.name);
     this.deadline = setTimeout(() => this.fail(transport, false), transport.helloDeadlineMs);
     this.connection = this.connect(transport, {
       up: () => this.onUp(transport),
@@ -138,17 +170,19 @@ export class ChannelConnection {
     this.everUp = true;
     this.failures = 0;
     writeStorage(rungKey(this.origin), transport.name);
-    this.events.state('up', transport.name);
+    this.setState('up', transport.name);
     // Background tabs throttle timers, so silence is measured by the wall clock, not by counting ticks.
     this.watchdog = setInterval(() => {
       if (Date.now() - this.lastHeard > 2 * this.config.heartbeatMs + 1000) this.onDropped(false);
     }, 1000);
     this.scheduleBetterRung();
+    if (this.share && transport.holdsHttpConnection && this.role === 'solo') void this.claimLead();
   }
 
   private receive(message: ServerMessage): void {
     if (message.kind === 'hello' || message.kind === 'ping') {
       if (message.kind === 'hello' && this.seq < 0) this.seq = message.seq;
+      if (message.kind === 'ping' && this.role === 'leader') this.share!.post({ type: 'message', message });
       return;
     }
     if (message.kind !== 'resync') {
@@ -157,8 +191,93 @@ export class ChannelConnection {
       // Exactly once: a message already applied is skipped (an error overlay is state, shown again).
       if (id.bootId === this.bootId && id.seq <= this.seq && message.kind !== 'error') return;
       if (id.bootId === this.bootId && id.seq > this.seq) this.seq = id.seq;
+      if (this.role === 'leader') this.share!.post({ type: 'message', message });
     }
     this.events.message(message);
+  }
+
+  // --- Sharing one connection between the tabs of an origin (HTTP rungs only) ---
+
+  private async claimLead(): Promise<void> {
+    this.role = 'pending';
+    if (await this.share!.tryLead()) {
+      this.becomeLeader();
+      return;
+    }
+    this.role = 'follower';
+    this.share!.waitToLead(() => this.becomeLeader());
+    this.followIfCaughtUp();
+  }
+
+  /** This tab now relays its connection (it may have to open one: the previous leader's tab closed). */
+  private becomeLeader(): void {
+    const wasFollowing = this.following;
+    this.role = 'leader';
+    this.following = false;
+    this.relayed = [];
+    if (wasFollowing) {
+      this.teardown();
+      this.open();
+    } else if (this.connection) {
+      this.setState('up', this.rungs[this.rungIndex]!.name);
+    }
+  }
+
+  /**
+   * A follower keeps its own connection until it has everything up to the hello's seq, then closes it
+   * and applies the relay (what was relayed meanwhile first; repeats are skipped by seq).
+   */
+  private followIfCaughtUp(): void {
+    if (this.role !== 'follower' || this.following || this.seq < this.helloSeq || this.helloSeq < 0) return;
+    this.teardown();
+    this.following = true;
+    this.leaderUp = true;
+    this.lastHeard = Date.now();
+    const buffered = this.relayed.sort((a, b) => seqOf(a) - seqOf(b));
+    this.relayed = [];
+    for (const message of buffered) this.fromRelay(message);
+    if (!this.following) return;
+    this.events.state('up', this.rungs[this.rungIndex]?.name ?? null);
+    this.watchdog = setInterval(() => {
+      if (this.leaderUp && Date.now() - this.lastHeard > 2 * this.config.heartbeatMs + 1000) this.goIndependent();
+    }, 1000);
+  }
+
+  private onRelay(relay: Relay): void {
+    if (this.role === 'leader' || this.role === 'solo' || this.role === 'independent') return;
+    if (!this.following) {
+      if (relay.type === 'message' && this.relayed.length < RELAY_BUFFER_MAX) this.relayed.push(relay.message);
+      return;
+    }
+    this.lastHeard = Date.now();
+    if (relay.type === 'state') {
+      this.leaderUp = relay.state === 'up';
+      this.events.state(relay.state, relay.transport);
+      return;
+    }
+    this.fromRelay(relay.message);
+  }
+
+  private fromRelay(message: ServerMessage): void {
+    if (message.kind === 'ping') return;
+    const id = parseId(message.id);
+    if (!id || id.bootId !== this.bootId) return;
+    // A gap means this tab missed something the relay cannot give back: catch up on its own again.
+    if (id.seq > this.seq + 1) {
+      this.following = false;
+      this.teardown();
+      this.open();
+      return;
+    }
+    this.receive(message);
+  }
+
+  /** The leader went silent while saying it was up (a frozen tab): stop following, for good. */
+  private goIndependent(): void {
+    this.role = 'independent';
+    this.following = false;
+    this.teardown();
+    this.open();
   }
 
   /** The rung did not come up: try the next one at once; once every rung has failed, ask and back off. */
@@ -254,7 +373,7 @@ export class ChannelConnection {
   }
 
   private scheduleRetry(): void {
-    this.events.state('down', null);
+    this.setState('down', null);
     const base = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** this.failures);
     this.failures++;
     const delay = base / 2 + Math.random() * (base / 2);
@@ -271,6 +390,10 @@ export class ChannelConnection {
     this.connection?.close();
     this.connection = null;
   }
+}
+
+function seqOf(message: ServerMessage): number {
+  return parseId(message.id)?.seq ?? -1;
 }
 
 function parseMessage(text: string): ServerMessage | null {

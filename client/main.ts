@@ -29,5 +29,8 @@ window.__devpush = {
   get cursor() {
     return connection.cursor;
   },
+  get sharing() {
+    return connection.sharing;
+  },
 };
 connection.start();

@@ -8,6 +8,7 @@ import type { ClientTransport } from './transport.js';
  */
 export const pollTransport: ClientTransport = {
   name: 'poll',
+  holdsHttpConnection: true,
   helloDeadlineMs: 5000,
   supported: () => typeof fetch === 'function' && typeof AbortController === 'function',
   open(url, handlers) {

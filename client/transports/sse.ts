@@ -8,6 +8,7 @@ import type { ClientTransport } from './transport.js';
  */
 export const sseTransport: ClientTransport = {
   name: 'sse',
+  holdsHttpConnection: true,
   helloDeadlineMs: 3000,
   supported: () => typeof EventSource === 'function',
   open(url, handlers) {

@@ -8,6 +8,7 @@ import type { ClientTransport } from './transport.js';
  */
 export const streamTransport: ClientTransport = {
   name: 'stream',
+  holdsHttpConnection: true,
   helloDeadlineMs: 3000,
   supported: () => typeof XMLHttpRequest === 'function',
   open(url, handlers) {

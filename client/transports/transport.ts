@@ -22,6 +22,11 @@ export interface ClientTransport {
   readonly name: TransportName;
   /** False where the browser lacks what the rung needs. */
   supported(): boolean;
+  /**
+   * True when an open connection holds one of the browser's ~6 HTTP/1.1 connections per host: the tabs
+   * of an origin then share one connection (see TabShare).
+   */
+  readonly holdsHttpConnection: boolean;
   /** How long to wait for `hello` before trying the next rung (ms). */
   readonly helloDeadlineMs: number;
   open(url: URL, handlers: TransportHandlers): Connection;

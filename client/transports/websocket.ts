@@ -6,6 +6,7 @@ import type { ClientTransport } from './transport.js';
  */
 export const websocketTransport: ClientTransport = {
   name: 'websocket',
+  holdsHttpConnection: false,
   helloDeadlineMs: 2500,
   supported: () => typeof WebSocket === 'function',
   open(url, handlers) {

@@ -131,3 +131,40 @@ describe('a server restart, in Chromium', () => {
     await page.close();
   });
 });
+
+describe('tabs sharing one connection, in Chromium', () => {
+  it.each<TransportName>(['sse', 'stream', 'poll'])('eight tabs on the %s rung all receive a change', async (rung) => {
+    const { url } = await serve({}, { transports: [rung] });
+    const context = await browser.newContext();
+    const pages: Page[] = [];
+    for (let i = 0; i < 8; i++) {
+      const page = await context.newPage();
+      await page.goto(url);
+      pages.push(page);
+    }
+    for (const page of pages) await expect.poll(() => state(page), SLOW).toEqual({ state: 'up', transport: rung });
+    // One tab leads and the others live on its relay: far fewer connections than tabs.
+    const sharing = await Promise.all(pages.map((page) => page.evaluate(() => window.__devpush?.sharing)));
+    expect(sharing.filter((role) => role === 'leader')).toHaveLength(1);
+    writeFileSync(path.join(root, 'style.css'), 'h1 { color: rgb(8, 8, 8); }');
+    for (const page of pages) await expect.poll(() => titleColor(page), SLOW).toBe('rgb(8, 8, 8)');
+    await context.close();
+  });
+
+  it('a follower takes the lead when the leading tab closes, and nothing is lost', async () => {
+    const { url } = await serve({}, { transports: ['sse'] });
+    const context = await browser.newContext();
+    const leader = await context.newPage();
+    await leader.goto(url);
+    await expect.poll(() => leader.evaluate(() => window.__devpush?.sharing), SLOW).toBe('leader');
+    const follower = await context.newPage();
+    await follower.goto(url);
+    await expect.poll(() => follower.evaluate(() => window.__devpush?.sharing), SLOW).toBe('follower');
+    await expect.poll(() => server!.stats().transports.sse.connected, SLOW).toBe(1);
+    await leader.close();
+    writeFileSync(path.join(root, 'style.css'), 'h1 { color: rgb(7, 7, 7); }');
+    await expect.poll(() => titleColor(follower), SLOW).toBe('rgb(7, 7, 7)');
+    expect(await follower.evaluate(() => window.__devpush?.sharing)).toBe('leader');
+    await context.close();
+  });
+});
