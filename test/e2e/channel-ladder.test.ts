@@ -78,7 +78,9 @@ describe('the ladder behind a broken network, in Chromium', () => {
       await new Promise((resolve) => setTimeout(resolve, 1500));
       await saveReachesPage(page, rgb);
     }
-    expect(server!.stats().transports.websocket.reconnects).toBeGreaterThan(0);
+    // The cuts did happen (the page may have come back on any rung; what matters is that nothing was lost).
+    const reconnects = Object.values(server!.stats().transports).reduce((sum, t) => sum + t.reconnects, 0);
+    expect(reconnects).toBeGreaterThan(0);
     await page.close();
   });
 

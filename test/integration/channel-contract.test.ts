@@ -146,16 +146,16 @@ describe('the stream rung', () => {
     const probe = open('stream');
     await connected(probe);
     const payload = 'x'.repeat(1000);
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 200; i++) {
       server.send('big', `${i}:${payload}`);
       // Bursts: the server ends a response after the burst that crosses the cap, never inside one.
       if (i % 30 === 29) await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    await vi.waitFor(() => expect(probe.changes()).toHaveLength(300), WAIT);
+    await vi.waitFor(() => expect(probe.changes()).toHaveLength(200), WAIT);
     expect(probe.changes().map((m) => (m.kind === 'custom' ? String(m.data).split(':')[0] : ''))).toEqual(
-      Array.from({ length: 300 }, (_, i) => String(i)),
+      Array.from({ length: 200 }, (_, i) => String(i)),
     );
-    expect(probe.requests).toBeGreaterThanOrEqual(3);
+    expect(probe.requests).toBeGreaterThanOrEqual(2);
   });
 });
 
