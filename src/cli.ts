@@ -77,13 +77,6 @@ async function serve(args: string[], flags: Flags): Promise<void> {
   const server = await startDevServer(config, log);
   const ms = Math.round(performance.now() - started);
   log.info(`devpush ready in ${ms} ms\n\n  Local:   ${server.url}\n  Serving: ${config.root}\n`);
-  const exposed = config.server.host !== 'localhost' && !config.server.host.startsWith('127.') && config.server.host !== '::1';
-  if (exposed) {
-    log.warn(
-      `listening on ${config.server.host}: every file under ${config.root} that is not a dotfile or secret is ` +
-        'readable by anyone who can reach this machine on the network.',
-    );
-  }
   if (config.server.open) await openBrowser(server, config.server.open, log);
   closeOnSignals(server);
 }

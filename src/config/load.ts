@@ -143,6 +143,8 @@ function withDefaults(root: string, configFile: string | null, config: UserConfi
       corsOrigins: server.cors?.origins ?? [],
       fsAllow: (server.fs?.allow ?? []).map((p) => path.resolve(configDir, p)),
       fsDeny: server.fs?.deny ?? [],
+      maxConnections: server.maxConnections ?? 1024,
+      maxConnectionsPerPeer: server.maxConnectionsPerPeer ?? 256,
     },
     watch: {
       ignore: watch.ignore ?? [],

@@ -4,6 +4,12 @@ import { rules, type Section } from './validate.js';
 
 const { boolean, string, integer, arrayOf, either, func, regexp } = rules;
 
+/** Origins as browsers send them (`http://localhost:8000`); `*` is refused: devpush never allows every origin. */
+const origins = () => ({
+  expected: 'an array of origins such as "http://localhost:8000" (scheme, host and port; "*" is not allowed)',
+  test: (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string' && /^https?:\/\/[^/?#*\s]+$/i.test(x)),
+});
+
 /** Every key a config may hold, with the rule its value must follow. Mirrors UserConfig. */
 export const CONFIG_SCHEMA: Section = {
   server: {
@@ -12,7 +18,9 @@ export const CONFIG_SCHEMA: Section = {
     strictPort: boolean(),
     open: either(boolean(), string()),
     allowedHosts: arrayOf(string()),
-    cors: { origins: arrayOf(string()) },
+    cors: { origins: origins() },
+    maxConnections: integer(1, 100_000),
+    maxConnectionsPerPeer: integer(1, 100_000),
     fs: { allow: arrayOf(string()), deny: arrayOf(string()) },
   },
   watch: {

@@ -27,6 +27,10 @@ export interface UserConfig {
       /** Origins of pages (served by another backend) allowed to use the snippet. @default localhost origins */
       origins?: string[];
     };
+    /** Open connections in all; more are answered 503 and closed. @default 1024 */
+    maxConnections?: number;
+    /** Open connections from one remote address; more are answered 503 and closed. @default 256 */
+    maxConnectionsPerPeer?: number;
     fs?: {
       /** Folders outside the served one that may be read. @default [] */
       allow?: string[];
@@ -99,6 +103,8 @@ export interface ResolvedConfig {
     corsOrigins: readonly string[];
     fsAllow: readonly string[];
     fsDeny: readonly string[];
+    maxConnections: number;
+    maxConnectionsPerPeer: number;
   };
   watch: {
     ignore: readonly IgnoreMatcher[];

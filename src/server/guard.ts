@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import type { IncomingMessage } from 'node:http';
 
 // DNS rebinding: an attacker's hostname can resolve to 127.0.0.1, so the browser sends it as Host. Only
@@ -41,20 +42,66 @@ function matchesHostList(name: string, list: readonly string[]): boolean {
   });
 }
 
+/** What a refused request gets: a status and one plain line that echoes nothing from the request. */
+export interface Refusal {
+  status: number;
+  reason: string;
+}
+
+export function isWildcardHost(host: string): boolean {
+  return host === '0.0.0.0' || host === '::' || host === '[::]';
+}
+
+/** The machine's own addresses: what `Host` says when a LAN peer uses a server bound to every interface. */
+function interfaceAddresses(): string[] {
+  return Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((entry) => entry.address.toLowerCase()));
+}
+
+/** `http://Example.com:80/` → `http://example.com`; entries that are no origin are kept as written. */
+function normalizeOrigin(entry: string): string {
+  try {
+    return new URL(entry).origin;
+  } catch {
+    return entry;
+  }
+}
+
 export class Guard {
   private readonly token: Buffer;
+  private readonly boundNames: readonly string[];
+  private readonly corsOrigins: readonly string[];
 
   constructor(private readonly options: GuardOptions) {
     this.token = Buffer.from(options.token);
+    const bound = options.boundHost.toLowerCase();
+    this.boundNames = isWildcardHost(bound) ? interfaceAddresses() : [bound.replace(/^\[|\]$/g, '')];
+    this.corsOrigins = options.corsOrigins.map(normalizeOrigin);
   }
 
   hostAllowed(header: string | undefined): boolean {
     const name = hostName(header);
     if (name === null) return false;
     if (isLoopbackName(name)) return true;
-    const bound = this.options.boundHost.toLowerCase();
-    if (name === bound && bound !== '0.0.0.0' && bound !== '::') return true;
+    if (this.boundNames.includes(name)) return true;
     return matchesHostList(name, this.options.allowedHosts);
+  }
+
+  /**
+   * The checks every request passes before anything is read, plain or upgrade: one Host that we answer
+   * to, no page of a foreign origin, no cross-site embedding. Null when the request may proceed.
+   */
+  refusal(req: IncomingMessage): Refusal | null {
+    const hosts = req.rawHeaders.filter((_, i) => i % 2 === 0 && req.rawHeaders[i]!.toLowerCase() === 'host');
+    if (hosts.length > 1) return { status: 400, reason: 'Refused: more than one Host header.' };
+    if (!this.hostAllowed(req.headers.host)) {
+      return { status: 403, reason: 'Refused: unknown Host header. Add the name to server.allowedHosts to allow it.' };
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && !this.originAllowed(origin, req.headers.host)) {
+      return { status: 403, reason: "Refused: this page's origin may not use the dev server (see server.cors.origins)." };
+    }
+    if (this.isCrossSiteEmbed(req)) return { status: 403, reason: 'Refused: cross-site embedding of dev server files.' };
+    return null;
   }
 
   /**
@@ -63,7 +110,7 @@ export class Guard {
    * server's own, which is same-origin) are refused.
    */
   originAllowed(origin: string, requestHost: string | undefined): boolean {
-    if (this.options.corsOrigins.includes(origin)) return true;
+    if (this.corsOrigins.includes(origin)) return true;
     let url: URL;
     try {
       url = new URL(origin);

@@ -10,27 +10,48 @@ export type Refusal = { status: 400 | 403 | 404; reason: string };
 /** `index` is true when a folder was asked for and its index.html is the answer. */
 export type ResolvedFile = { file: string; stats: Stats; index: boolean };
 
+/** A request target after `parseTarget`: the decoded path, and a URL for its query (the base host is a dummy). */
+export interface Target {
+  /** Decoded exactly once, runs of slashes collapsed: `/src//main.ts` → `/src/main.ts`. */
+  pathname: string;
+  /** The raw path as sent, still percent-encoded, slashes collapsed: safe to echo in a same-origin Location. */
+  rawPath: string;
+  url: URL;
+}
+
+const DUMMY_ORIGIN = 'http://devpush.invalid';
+
 /**
  * Decodes a request target's path exactly once and refuses what no honest browser sends: a `#` or
- * control character in the raw target, undecodable escapes, NUL and control characters after decoding,
+ * control character in the raw target, anything but an origin-form path (`http://host/x`, `*`),
+ * undecodable escapes (overlong UTF-8 included), NUL and control characters after decoding,
  * backslashes, and `..` segments (browsers resolve those before sending).
  */
-export function decodeTargetPath(target: string): { pathname: string } | Refusal {
-  if (/[\x00-\x1f\x7f#]/.test(target)) return { status: 400, reason: 'Bad request target.' };
-  const rawPath = target.split('?', 1)[0]!;
+export function parseTarget(target: string): Target | Refusal {
+  if (/[\x00-\x1f\x7f#]/.test(target) || !target.startsWith('/')) return { status: 400, reason: 'Bad request target.' };
+  const queryAt = target.indexOf('?');
+  const rawPath = (queryAt === -1 ? target : target.slice(0, queryAt)).replace(/\/{2,}/g, '/');
   let pathname: string;
   try {
     pathname = decodeURIComponent(rawPath);
   } catch {
     return { status: 400, reason: 'Bad percent-encoding in the path.' };
   }
-  if (!pathname.startsWith('/') || /[\x00-\x1f\x7f\\]/.test(pathname)) {
-    return { status: 400, reason: 'Bad path.' };
-  }
-  if (pathname.split('/').some((segment) => segment === '..')) {
-    return { status: 400, reason: 'Bad path.' };
-  }
-  return { pathname };
+  if (/[\x00-\x1f\x7f\\]/.test(pathname)) return { status: 400, reason: 'Bad path.' };
+  pathname = pathname.replace(/\/{2,}/g, '/');
+  if (pathname.split('/').some((segment) => segment === '..')) return { status: 400, reason: 'Bad path.' };
+  // The URL is built from the checked raw path, so a target like `//evil.example/x` cannot become a host.
+  const url = new URL(DUMMY_ORIGIN + rawPath + (queryAt === -1 ? '' : target.slice(queryAt)));
+  return { pathname, rawPath, url };
+}
+
+/**
+ * A path segment as a file system may read it: Windows ignores trailing dots and spaces and opens the
+ * default stream for `name::$DATA`, so `key.pem.` or `.env::$DATA` must be judged as `key.pem` and `.env`.
+ */
+function canonicalSegment(segment: string): string {
+  const stream = segment.indexOf(':');
+  return (stream === -1 ? segment : segment.slice(0, stream)).replace(/[. ]+$/, '');
 }
 
 export interface FileAccessOptions {
@@ -50,9 +71,19 @@ export class FileAccess {
     this.rootReal = Promise.all([options.root, ...options.allow].map((dir) => realpath(dir).catch(() => dir)));
     const userDeny = options.deny.length ? picomatch([...options.deny], { dot: true, nocase: true, basename: false }) : null;
     const userDenyBase = options.deny.length ? picomatch([...options.deny], { dot: true, nocase: true, basename: true }) : null;
-    this.denied = (relative) =>
-      relative.split(/[\\/]/).some((segment) => segment.startsWith('.') || SECRET_EXTENSIONS.test(segment)) ||
-      Boolean(userDeny?.(relative) || userDenyBase?.(relative));
+    this.denied = (relative) => {
+      const raw = relative.split(/[\\/]/);
+      const segments = raw.map(canonicalSegment);
+      return (
+        raw.some((segment) => segment.startsWith('.')) ||
+        segments.some((segment) => segment.startsWith('.') || SECRET_EXTENSIONS.test(segment)) ||
+        // A denied folder denies everything under it: test `a`, `a/b`, `a/b/c.txt` in turn.
+        segments.some((_, i) => {
+          const prefix = segments.slice(0, i + 1).join('/');
+          return Boolean(userDeny?.(prefix) || userDenyBase?.(prefix));
+        })
+      );
+    };
   }
 
   /** Whether a URL path names something that is never served (checked before touching the disk). */

@@ -10,10 +10,13 @@ import type { Logger } from '../log.js';
 import { CURSOR_PARAM, ROUTE_PREFIX, TOKEN_PARAM } from '../protocol.js';
 import { startWatcher, type Watcher } from '../watch/watcher.js';
 import { loadClientBundle } from './client-bundle.js';
+import { limitConnections } from './connections.js';
+import { exposureWarning } from './exposure.js';
 import { Guard } from './guard.js';
 import { injectTag } from './inject.js';
+import { answerClientError, bodyRefusal, hasBody, HTTP_SERVER_OPTIONS, refuseSocket } from './limits.js';
 import { listen } from './listen.js';
-import { decodeTargetPath, FileAccess } from './paths.js';
+import { FileAccess, parseTarget } from './paths.js';
 import { Pipeline } from './pipeline.js';
 import { sendJson, sendText } from './respond.js';
 import { serveStatic } from './static.js';
@@ -52,10 +55,12 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     ring: { maxMessages: config.channel.ringMaxMessages, maxAgeMs: config.channel.ringMaxAgeMs },
     maxBufferedBytes: 1 << 20,
     maxPayload: 16 * 1024,
+    // guard.refusal already ran for every request; Origin is checked again here so the channel never
+    // depends on the order of the pipeline. A page has the token only if we served it its client.
     authorize: (req, url) => {
       const origin = req.headers.origin;
       if (origin !== undefined && !guard.originAllowed(origin, req.headers.host)) {
-        return { status: 403, reason: 'Refused: this page\'s origin may not use the channel (see server.cors.origins).' };
+        return { status: 403, reason: "Refused: this page's origin may not use the channel (see server.cors.origins)." };
       }
       if (!guard.tokenMatches(url.searchParams.get(TOKEN_PARAM))) {
         return { status: 403, reason: 'Refused: missing or wrong channel token. Reload the page.' };
@@ -123,57 +128,56 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-    if (!guard.hostAllowed(req.headers.host)) {
-      sendText(res, 403, 'Refused: unknown Host header. Add the name to server.allowedHosts to allow it.');
-      return;
-    }
-    if (guard.isCrossSiteEmbed(req)) {
-      sendText(res, 403, 'Refused: cross-site embedding of dev server files.');
+    // devpush never reads a body, so it never drains one either: the connection ends with this answer.
+    if (hasBody(req)) res.shouldKeepAlive = false;
+    const refusal = guard.refusal(req) ?? bodyRefusal(req);
+    if (refusal) {
+      sendText(res, refusal.status, refusal.reason);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendText(res, 405, 'Only GET and HEAD are served.', { Allow: 'GET, HEAD' });
       return;
     }
-    const decoded = decodeTargetPath(req.url ?? '/');
-    if ('status' in decoded) {
-      sendText(res, decoded.status, decoded.reason);
+    const target = parseTarget(req.url ?? '/');
+    if ('status' in target) {
+      sendText(res, target.status, target.reason);
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://devpush.invalid');
-    if (decoded.pathname.startsWith(ROUTE_PREFIX) || decoded.pathname === ROUTE_PREFIX.slice(0, -1)) {
-      await handleDevpushRoute(req, res, url);
+    if (target.pathname.startsWith(ROUTE_PREFIX) || target.pathname === ROUTE_PREFIX.slice(0, -1)) {
+      await handleDevpushRoute(req, res, target.url);
       return;
     }
-    if (await handleBuildOutput(res, decoded.pathname, req)) return;
-    await serveStatic(req, res, decoded.pathname, access, injectClient);
+    if (await handleBuildOutput(res, target.pathname, req)) return;
+    await serveStatic(req, res, target, access, injectClient);
   }
 
-  const http = createHttpServer({ maxHeaderSize: 16 * 1024, headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
+  const http = createHttpServer(HTTP_SERVER_OPTIONS, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       // The browser gets one short line; the terminal gets the details.
       log.error(`devpush: error answering ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
       sendText(res, 500, 'Internal error in devpush; details are in its terminal.');
     });
   });
-  http.on('clientError', (_error, socket: Duplex) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    else socket.destroy();
-  });
+  limitConnections(http, { perPeer: options.maxConnectionsPerPeer, total: options.maxConnections });
+  http.on('clientError', answerClientError);
+  // Upgrades pass the same checks as every request, and are refused before any 101 is sent.
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://devpush.invalid');
-    if (!guard.hostAllowed(req.headers.host)) {
-      socket.on('error', () => socket.destroy());
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    const target = parseTarget(req.url ?? '/');
+    const refusal = guard.refusal(req) ?? bodyRefusal(req) ?? ('status' in target ? target : null);
+    if (refusal || 'status' in target) {
+      refuseSocket(socket, refusal ?? { status: 400, reason: 'Bad request target.' });
       return;
     }
-    channel.handleUpgrade(req, socket, head, url);
+    channel.handleUpgrade(req, socket, head, target.url);
   });
 
   const bindHost = options.host === LOOPBACK_DEFAULT ? '127.0.0.1' : options.host;
   const port = await listen(http, bindHost, options.port, options.strictPort, (from, to) =>
     log.info(`Port ${from} is in use; using ${to} instead.`),
   );
+  const warning = exposureWarning(options.host, port, config.root);
+  if (warning) log.warn(warning);
   const shownHost = options.host === LOOPBACK_DEFAULT || options.host === '127.0.0.1' ? 'localhost' : options.host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/`;
 

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { lookup } from 'mrmime';
-import type { FileAccess, ResolvedFile } from './paths.js';
+import type { FileAccess, ResolvedFile, Target } from './paths.js';
 import { sendText } from './respond.js';
 
 /** Content-Type for a file name, with charset for text so the browser never guesses. */
@@ -27,19 +27,20 @@ export type HtmlTransform = (html: string, urlPath: string) => string;
 export async function serveStatic(
   req: IncomingMessage,
   res: ServerResponse,
-  urlPath: string,
+  target: Target,
   access: FileAccess,
   transformHtml: HtmlTransform,
 ): Promise<void> {
+  const urlPath = target.pathname;
   const found = await access.resolve(urlPath);
   if (!('file' in found)) {
     sendText(res, found.status, found.reason);
     return;
   }
   if (found.index && !urlPath.endsWith('/')) {
-    // Relative links in a folder's index.html need the trailing slash; the target stays on this origin.
-    const query = req.url?.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
-    res.writeHead(301, { Location: `${urlPath.replace(/^\/+/, '/')}/${query}` });
+    // Relative links in a folder's index.html need the trailing slash. The Location is the path as sent
+    // (still encoded, slashes collapsed so `//host` cannot appear): it stays on this origin.
+    res.writeHead(301, { Location: `${target.rawPath}/${target.url.search}` });
     res.end();
     return;
   }

@@ -1,0 +1,41 @@
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+
+export interface ConnectionLimits {
+  /** Open TCP connections from one remote address (a tab holds one channel socket and a few HTTP ones). */
+  perPeer: number;
+  /** Open TCP connections in all. */
+  total: number;
+}
+
+const OVER_LIMIT =
+  'HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n' +
+  'Content-Length: 53\r\n\r\nRefused: too many open connections to the dev server.\n';
+
+/**
+ * Caps open connections per remote address and in total, counted as sockets are accepted, so that
+ * neither a flood of half-open sockets nor a page that opens channel after channel can use up the
+ * process's file descriptors. A connection over a cap gets one 503 line and is closed.
+ */
+export function limitConnections(server: Server, limits: ConnectionLimits): void {
+  const perPeer = new Map<string, number>();
+  let total = 0;
+  // First in line, before node:http attaches its parser, so a refused socket is closed as early as possible.
+  server.prependListener('connection', (socket: Socket) => {
+    const peer = socket.remoteAddress ?? 'unknown';
+    const fromPeer = perPeer.get(peer) ?? 0;
+    if (fromPeer >= limits.perPeer || total >= limits.total) {
+      socket.on('error', () => socket.destroy());
+      socket.end(OVER_LIMIT, () => socket.destroy());
+      return;
+    }
+    perPeer.set(peer, fromPeer + 1);
+    total++;
+    socket.once('close', () => {
+      total--;
+      const left = (perPeer.get(peer) ?? 1) - 1;
+      if (left === 0) perPeer.delete(peer);
+      else perPeer.set(peer, left);
+    });
+  });
+}

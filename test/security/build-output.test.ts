@@ -1,0 +1,71 @@
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { DevServer } from '../../src/index.js';
+import { fetchToken, WsProbe } from '../helpers/channel.js';
+import { rawGet } from '../helpers/raw.js';
+import { hostileProject, PUBLIC, startHostile } from './project.js';
+
+// What the build sends to the browser (bundles, source maps, error messages) names no absolute path
+// of the machine: a page, or anyone it shows its source to, learns nothing of the user's folders.
+
+let project: ReturnType<typeof hostileProject>;
+let server: DevServer;
+
+beforeAll(async () => {
+  project = hostileProject();
+  // An entry that also imports from outside the root (an allowed folder, through a symlink).
+  writeFileSync(
+    path.join(project.root, 'src/outside.ts'),
+    `import { lib } from '../shared/lib.js';\nimport { greet } from './greet';\nconsole.log(greet(lib));\n`,
+  );
+  server = await startHostile(project.root);
+  await server.watching;
+});
+
+afterAll(async () => {
+  await server?.close();
+  project?.remove();
+});
+
+/** Every place a machine path could hide: the home folder, the temp folder, the project's parent. */
+function expectNoMachinePath(text: string): void {
+  for (const machinePath of [project.parent, project.root, os.tmpdir(), os.homedir()]) {
+    expect(text).not.toContain(machinePath);
+  }
+}
+
+function inlineSourceMap(bundle: string): { sources: string[]; sourcesContent?: string[]; sourceRoot?: string } {
+  const match = /sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)/.exec(bundle);
+  expect(match, 'the bundle carries an inline source map').not.toBeNull();
+  return JSON.parse(Buffer.from(match![1]!, 'base64').toString('utf8'));
+}
+
+test.each(['/src/main.ts', '/src/outside.ts'])('the bundle of %s and its source map carry only relative paths', async (entry) => {
+  const response = await rawGet(server.port, entry);
+  expect(response.status).toBe(200);
+  expect(response.body).toContain(PUBLIC);
+  expectNoMachinePath(response.body);
+  const map = inlineSourceMap(response.body);
+  expect(map.sourceRoot ?? '').toBe('');
+  expect(map.sources.length).toBeGreaterThan(0);
+  for (const source of map.sources) {
+    expect(path.isAbsolute(source)).toBe(false);
+    expect(source).not.toMatch(/^file:/);
+  }
+  expectNoMachinePath(JSON.stringify(map));
+});
+
+test('a build error reaches the page as text with a relative location, no absolute path', async () => {
+  expect((await rawGet(server.port, '/src/main.ts')).status).toBe(200);
+  const base = `http://127.0.0.1:${server.port}/`;
+  const probe = new WsProbe(WsProbe.url(base, await fetchToken(base)));
+  await probe.opened;
+  writeFileSync(path.join(project.root, 'src/greet.ts'), "import './missing-module';\nexport const greet = (: string) => 1;\n");
+  await expect.poll(() => probe.kinds(), { timeout: 20_000 }).toContain('error');
+  const error = probe.messages.find((message) => message.kind === 'error')!;
+  expectNoMachinePath(JSON.stringify(error));
+  expect(JSON.stringify(error)).toContain('src/greet.ts');
+  probe.close();
+});
