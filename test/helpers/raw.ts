@@ -175,3 +175,32 @@ function findCloseCode(bytes: Buffer): number | null {
   }
   return null;
 }
+
+/**
+ * Sends bytes and collects until `done` says the response so far is enough (a streaming response never
+ * closes by itself), the server closes, or `timeoutMs` passes; then the socket is destroyed.
+ */
+export async function sendRawUntil(
+  port: number,
+  bytes: string,
+  done: (soFar: RawResponse) => boolean,
+  timeoutMs = 10_000,
+): Promise<RawResponse> {
+  const socket = await connect(port);
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const finish = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(parseResponse(Buffer.concat(chunks)));
+    };
+    const timer = setTimeout(finish, timeoutMs);
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      if (done(parseResponse(Buffer.concat(chunks)))) finish();
+    });
+    socket.on('close', finish);
+    socket.on('error', finish);
+    socket.write(Buffer.from(bytes, 'latin1'));
+  });
+}

@@ -36,10 +36,20 @@ function expectNoMachinePath(text: string): void {
   }
 }
 
-function inlineSourceMap(bundle: string): { sources: string[]; sourcesContent?: string[]; sourceRoot?: string } {
-  const match = /sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)/.exec(bundle);
-  expect(match, 'the bundle carries an inline source map').not.toBeNull();
-  return JSON.parse(Buffer.from(match![1]!, 'base64').toString('utf8'));
+interface SourceMap {
+  sources: string[];
+  sourceRoot?: string;
+}
+
+/** The bundle's source map, wherever its trailer says it is (a sibling URL or inline data). */
+async function sourceMapOf(entry: string, bundle: string): Promise<SourceMap> {
+  const match = /\/\/# sourceMappingURL=(\S+)/.exec(bundle);
+  expect(match, 'the bundle names its source map').not.toBeNull();
+  const where = match![1]!;
+  if (where.startsWith('data:')) return JSON.parse(Buffer.from(where.split(',')[1]!, 'base64').toString('utf8'));
+  const response = await rawGet(server.port, new URL(where, `http://x${entry}`).pathname);
+  expect(response.status).toBe(200);
+  return JSON.parse(response.body);
 }
 
 test.each(['/src/main.ts', '/src/outside.ts'])('the bundle of %s and its source map carry only relative paths', async (entry) => {
@@ -47,7 +57,7 @@ test.each(['/src/main.ts', '/src/outside.ts'])('the bundle of %s and its source 
   expect(response.status).toBe(200);
   expect(response.body).toContain(PUBLIC);
   expectNoMachinePath(response.body);
-  const map = inlineSourceMap(response.body);
+  const map = await sourceMapOf(entry, response.body);
   expect(map.sourceRoot ?? '').toBe('');
   expect(map.sources.length).toBeGreaterThan(0);
   for (const source of map.sources) {

@@ -52,6 +52,7 @@ const TRAVERSAL: [string, number, string][] = [
   ['/outside-link.txt', 403, 'symlink to a file outside the root'],
   ['/sibling/secret.html', 403, 'symlink into a sibling folder sharing the root name as prefix'],
   ['/sibling/entry.ts', 403, 'build entry in a sibling folder, through a symlink'],
+  ['/sibling/entry.ts.map', 404, 'source map of that entry: never built, so nothing to serve'],
   ['/%2e%2e/site-secret/secret.html', 400, 'encoded dot-dot into the sibling-prefix folder'],
 ];
 
@@ -94,6 +95,7 @@ const DENIED: [string, number, string][] = [
   ['/private/notes.txt', 403, 'server.fs.deny folder'],
   ['/Private/notes.txt', 403, 'server.fs.deny folder, other case'],
   ['/.hidden/main.ts', 403, 'build entry in a dot folder'],
+  ['/.hidden/main.ts.map', 403, 'source map of a build entry in a dot folder'],
   ['/shared/.env', 403, 'dotfile in a server.fs.allow folder'],
 ];
 
