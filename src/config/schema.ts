@@ -19,9 +19,9 @@ export const CONFIG_SCHEMA: Section = {
     open: either(boolean(), string()),
     allowedHosts: arrayOf(string()),
     cors: { origins: origins() },
+    fs: { allow: arrayOf(string()), deny: arrayOf(string()) },
     maxConnections: integer(1, 100_000),
     maxConnectionsPerPeer: integer(1, 100_000),
-    fs: { allow: arrayOf(string()), deny: arrayOf(string()) },
   },
   watch: {
     ignore: arrayOf(either(string(), regexp(), func())),
