@@ -28,6 +28,10 @@ export async function fanout(settings: Settings): Promise<Figure[]> {
 async function runCase(rung: Rung, count: number, settings: Settings): Promise<Figure[]> {
   const label = `${rung}, ${count.toLocaleString('en')} clients`;
   const site = staticProject();
+  // Every bench client comes from 127.0.0.1: raise the default connection caps (256 per peer, 1024 in all)
+  // deliberately, as a user running a load test would.
+  const cap = count + 100;
+  site.write('devpush.config.json', JSON.stringify({ server: { maxConnections: cap, maxConnectionsPerPeer: cap } }));
   const server = await DevpushProcess.start(site.root, { inspect: true });
   const workers: ClientWorker[] = [];
   try {
