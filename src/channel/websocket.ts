@@ -10,6 +10,15 @@ import { connectKind, readCursor, remoteAddress, stallDetector, type Transport, 
 export const CLOSE_PUSH_ONLY = 1008;
 export const CLOSE_BAD_CURSOR = 4400;
 
+/**
+ * Closes with `code`, and ends the socket a second later whether or not the peer answers the close:
+ * `ws` would otherwise wait 30 s for a hostile client that never does, and such sockets would pile up.
+ */
+function closeSoon(socket: WebSocket, code: number, reason: string): void {
+  socket.close(code, reason);
+  setTimeout(() => socket.terminate(), 1000).unref();
+}
+
 /** Rung 1: WebSocket on the same HTTP server (`noServer`), compression off, small frames. */
 export function createWebSocketTransport(hub: Hub, limits: TransportContext): Transport {
   const wss = new WebSocketServer({
@@ -24,7 +33,7 @@ export function createWebSocketTransport(hub: Hub, limits: TransportContext): Tr
     socket.on('error', () => socket.terminate());
     const cursor = readCursor(url.searchParams.get(CURSOR_PARAM));
     if (cursor === 'invalid') {
-      socket.close(CLOSE_BAD_CURSOR, 'malformed cursor');
+      closeSoon(socket, CLOSE_BAD_CURSOR, 'malformed cursor');
       return;
     }
     const stalled = stallDetector(2 * limits.heartbeatMs);
@@ -42,7 +51,7 @@ export function createWebSocketTransport(hub: Hub, limits: TransportContext): Tr
       },
     };
     // The channel only pushes: anything a client sends is a protocol violation, not a command.
-    socket.on('message', () => socket.close(CLOSE_PUSH_ONLY, 'push-only channel'));
+    socket.on('message', () => closeSoon(socket, CLOSE_PUSH_ONLY, 'push-only channel'));
     socket.on('close', () => hub.detach(client));
     hub.attach(client, cursor, connectKind(url));
   }

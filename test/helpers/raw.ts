@@ -143,12 +143,24 @@ export class RawWebSocket {
     this.socket.write(frame);
   }
 
-  /** Waits for the server to end the connection; returns the code of its close frame (null: none sent). */
+  /**
+   * Waits for the server's close frame (or the end of the connection) and returns its code; null when the
+   * connection ended without one. Like any client, it then lets go of the socket.
+   */
   async closeCode(timeoutMs = 10_000): Promise<number | null> {
-    const timer = setTimeout(() => this.socket.destroy(), timeoutMs);
-    await this.closed;
-    clearTimeout(timer);
-    return findCloseCode(this.buffer);
+    const deadline = Date.now() + timeoutMs;
+    let code = findCloseCode(this.buffer);
+    while (code === null && !this.socket.destroyed && Date.now() < deadline) {
+      await Promise.race([this.closed, new Promise((resolve) => setTimeout(resolve, 10))]);
+      code = findCloseCode(this.buffer);
+    }
+    this.socket.destroy();
+    return code;
+  }
+
+  /** Resolves when the server has ended the TCP connection (it must not wait for a hostile peer). */
+  ended(): Promise<void> {
+    return this.closed;
   }
 
   destroy(): void {

@@ -36,23 +36,23 @@ const text = (s: string) => Buffer.from(s);
 
 describe('frames a client may not send', () => {
   test.each([
-    ['a text frame that looks like a command', () => wsFrame(text('{"kind":"reload","paths":["/"]}')), 1008],
-    ['a binary frame', () => wsFrame(Buffer.from([1, 2, 3]), { opcode: 0x2 }), 1008],
-    ['a frame announcing 1 MiB (over maxPayload)', () => wsFrame(Buffer.alloc(16), { announcedLength: 1 << 20 }), 1009],
-    ['a frame announcing 2^62 bytes', () => wsFrame(Buffer.alloc(16), { announcedLength: 2 ** 62 }), 1009],
-    ['a 64 KiB text frame sent whole', () => wsFrame(Buffer.alloc(64 * 1024, 0x61)), 1009],
-    ['an unmasked client frame', () => wsFrame(text('hi'), { mask: false }), 1002],
-    ['a compressed frame (RSV1) with no compression agreed', () => wsFrame(text('hi'), { rsv: 4 }), 1002],
-    ['the RSV2 and RSV3 bits set', () => wsFrame(text('hi'), { rsv: 3 }), 1002],
-    ['a reserved opcode', () => wsFrame(text('hi'), { opcode: 0x3 }), 1002],
-    ['a reserved control opcode', () => wsFrame(text('hi'), { opcode: 0xb }), 1002],
-    ['a fragmented ping', () => wsFrame(text('hi'), { opcode: 0x9, fin: false }), 1002],
-    ['a ping longer than 125 bytes', () => wsFrame(Buffer.alloc(200), { opcode: 0x9 }), 1002],
-    ['a continuation with nothing to continue', () => wsFrame(text('hi'), { opcode: 0x0 }), 1002],
-    ['a text frame of invalid UTF-8', () => wsFrame(Buffer.from([0xc0, 0xae, 0xff])), 1007],
-    ['a close frame with a reserved code', () => wsFrame(Buffer.from([0x03, 0xe7]), { opcode: 0x8 }), 1002],
-    ['a close frame with a one-byte body', () => wsFrame(Buffer.from([0x03]), { opcode: 0x8 }), 1002],
-  ])('%s → close %i, that socket only', async (_why, frame, code) => {
+    ['a text frame that looks like a command', 1008, () => wsFrame(text('{"kind":"reload","paths":["/"]}'))],
+    ['a binary frame', 1008, () => wsFrame(Buffer.from([1, 2, 3]), { opcode: 0x2 })],
+    ['a frame announcing 1 MiB (over maxPayload)', 1009, () => wsFrame(Buffer.alloc(16), { announcedLength: 1 << 20 })],
+    ['a frame announcing 2^62 bytes', 1009, () => wsFrame(Buffer.alloc(16), { announcedLength: 2 ** 62 })],
+    ['a 64 KiB text frame sent whole', 1009, () => wsFrame(Buffer.alloc(64 * 1024, 0x61))],
+    ['an unmasked client frame', 1002, () => wsFrame(text('hi'), { mask: false })],
+    ['a compressed frame (RSV1) with no compression agreed', 1002, () => wsFrame(text('hi'), { rsv: 4 })],
+    ['the RSV2 and RSV3 bits set', 1002, () => wsFrame(text('hi'), { rsv: 3 })],
+    ['a reserved opcode', 1002, () => wsFrame(text('hi'), { opcode: 0x3 })],
+    ['a reserved control opcode', 1002, () => wsFrame(text('hi'), { opcode: 0xb })],
+    ['a fragmented ping', 1002, () => wsFrame(text('hi'), { opcode: 0x9, fin: false })],
+    ['a ping longer than 125 bytes', 1002, () => wsFrame(Buffer.alloc(200), { opcode: 0x9 })],
+    ['a continuation with nothing to continue', 1002, () => wsFrame(text('hi'), { opcode: 0x0 })],
+    ['a text frame of invalid UTF-8', 1007, () => wsFrame(Buffer.from([0xc0, 0xae, 0xff]))],
+    ['a close frame with a reserved code', 1002, () => wsFrame(Buffer.from([0x03, 0xe7]), { opcode: 0x8 })],
+    ['a close frame with a one-byte body', 1002, () => wsFrame(Buffer.from([0x03]), { opcode: 0x8 })],
+  ])('%s → close %i, that socket only', async (_why, code, frame) => {
     const socket = await openChannel();
     socket.send(frame());
     expect(await socket.closeCode()).toBe(code);
@@ -66,6 +66,20 @@ describe('frames a client may not send', () => {
     socket.send(wsFrame(text('"reload"}'), { opcode: 0x0 }));
     expect(await socket.closeCode()).toBe(1008);
     expect(bystander.kinds()).not.toContain('reload');
+  });
+
+  test.each([
+    ['after sending data', '', true],
+    ['after a garbage cursor', '&since=garbage', false],
+  ])('a client that never answers the close is cut off by the server (%s), not kept waiting', async (_why, query, send) => {
+    const socket = await openChannel(query);
+    if (send) socket.send(wsFrame(text('hi')));
+    const outcome = await Promise.race([
+      socket.ended().then(() => 'ended by the server'),
+      new Promise((resolve) => setTimeout(() => resolve('still open after 10 s'), 10_000)),
+    ]);
+    expect(outcome).toBe('ended by the server');
+    socket.destroy();
   });
 
   test('garbage after the handshake (not a frame at all) → close 1002', async () => {
