@@ -229,7 +229,8 @@ export class Builder {
   private async disposeIdle(idleMs: number): Promise<void> {
     const now = Date.now();
     for (const entry of [...this.entries.values()]) {
-      if (this.declared.has(entry.urlPath) || now - entry.lastUsed < idleMs) continue;
+      // A failing entry stays: dropping it would clear an overlay that is still true.
+      if (this.declared.has(entry.urlPath) || entry.problems.length > 0 || now - entry.lastUsed < idleMs) continue;
       this.dormant.set(entry.urlPath, entry.inputs);
       await this.drop(entry.urlPath);
     }

@@ -92,6 +92,16 @@ describe('TypeScript entries', () => {
     expect(await page.locator('devpush-overlay').count()).toBe(0);
   });
 
+  it('shows markup in an error as text, never as markup', async () => {
+    const root = copyBuildFixture('build-ts');
+    const server = await serve(root);
+    const page = await open(server);
+    saveFile(root, 'src/value.ts', 'export const value = <img src=x onerror="window.pwned = 1">;\n');
+    await expect.poll(() => overlayText(page), POLL).toContain('<img src=x onerror="window.pwned = 1">');
+    expect(await page.locator('devpush-overlay img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+  });
+
   it('shows the overlay on a page loaded while the build is broken, over the last good output', async () => {
     const root = copyBuildFixture('build-ts');
     const server = await serve(root);

@@ -314,6 +314,14 @@ describe('Builder: lifecycle', () => {
     expect(await h.body('/src/main.ts')).toContain('"one"');
   });
 
+  it('keeps a failing entry however idle: its error still holds', async () => {
+    const h = await harness({ ...PROJECT, 'src/value.ts': 'export const value = ;\n' }, {}, 100);
+    await h.builder.output('/src/main.ts');
+    await h.body('/src/other.ts');
+    await vi.waitFor(() => expect(Object.keys(h.builder.stats().perEntry)).toEqual(['/src/main.ts']), { timeout: 10_000 });
+    expect(h.dropped).toEqual([]);
+  });
+
   it('tells when a failing entry is dropped, so its error can be cleared', async () => {
     const h = await harness({ ...PROJECT, 'src/value.ts': 'export const value = ;\n' });
     await h.builder.output('/src/main.ts');
