@@ -6,10 +6,12 @@ import type { BuildProblem } from '../protocol.js';
 /** Turns an esbuild message into what the page shows: text, location relative to the root, a code frame. */
 export function toProblem(message: Message, root: string): BuildProblem {
   const location = message.location;
-  if (!location) return { text: message.text, location: null, frame: '' };
+  // esbuild's notes often say what to do ("mark the path as external", "did you mean"): keep them.
+  const text = [message.text, ...message.notes.map((note) => note.text)].filter(Boolean).join('\n');
+  if (!location) return { text, location: null, frame: '' };
   const file = path.relative(root, path.resolve(root, location.file)).split(path.sep).join('/');
   return {
-    text: message.text,
+    text,
     location: { file, line: location.line, column: location.column + 1, lineText: location.lineText },
     frame: codeFrame(path.resolve(root, location.file), location.line, location.column, location.lineText),
   };

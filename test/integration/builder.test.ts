@@ -179,6 +179,12 @@ describe('Builder: errors', () => {
     expect(h.built[0]?.problems[0]?.frame).toContain('> 1 | export const value = ;');
   });
 
+  it("keeps esbuild's notes: what to do about an import it cannot resolve", async () => {
+    const h = await harness({ 'src/main.ts': "import missing from 'no-such-package';\nconsole.log(missing);\n" });
+    await h.body('/src/main.ts');
+    expect(h.built[0]?.problems[0]?.text).toMatch(/^Could not resolve "no-such-package"\n.*external/s);
+  });
+
   it('reports warnings with their location', async () => {
     const h = await harness({ 'src/main.ts': 'const a = 1;\nif (a == -0) console.log(a);\n' });
     await h.body('/src/main.ts');
