@@ -106,7 +106,7 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
       });
       res.end(req.method === 'HEAD' ? undefined : clientBundle);
     } else if (route === 'status') {
-      sendJson(res, statusReport({ ...hub.stats(), build: builder.stats() }, pipeline.timings.list()));
+      sendJson(res, statusReport({ ...hub.stats(), build: builder.stats(), watch: watcher?.stats() ?? null }, pipeline.timings.list()));
     } else if (`${ROUTE_PREFIX}${route}`.startsWith(ASSET_PREFIX)) {
       if (!(await handleBuildOutput(res, url.pathname, req))) sendText(res, 404, 'No such build output (it may be from an older build: reload the page).');
     } else {
@@ -185,10 +185,11 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     root: config.root,
     paths: config.watch.paths,
     ignore: config.watch.ignore,
-    usePolling: config.watch.usePolling === true,
+    usePolling: config.watch.usePolling,
     interval: config.watch.interval,
     onChange: (changes) => void pipeline.handle(changes),
-    onError: (error) => log.warn(`watcher: ${error.message}`),
+    onProblem: (message) => log.warn(message),
+    onNotice: (message) => log.info(message),
   });
 
   // Declared entries are built now, so their first request does not wait for esbuild.

@@ -1,54 +1,223 @@
+import { preciseNow } from './clock.js';
+
 export type FileEvent = 'add' | 'change' | 'unlink' | 'addDir' | 'unlinkDir';
 
-/** One batch of changes: absolute path → the last event seen for it within the burst. */
-export type ChangeSet = ReadonlyMap<string, FileEvent>;
+/**
+ * What the watcher saw on a path: a chokidar event, or a `touch` (a raw file-system notification on a
+ * file we know). chokidar drops a file's further `change` events for 50 ms after one; a touch makes sure
+ * the last write of such a run is looked at.
+ */
+export type Observed = FileEvent | 'touch';
+
+/** When one change set's stages ran: epoch milliseconds with sub-millisecond precision. */
+export interface BatchTiming {
+  /** The first event of the burst arrived. */
+  firstEventAt: number;
+  /** The last event of the burst arrived. */
+  lastEventAt: number;
+  /** The change set was handed over (after every file in it was checked). */
+  flushedAt: number;
+  /** Time spent checking files (reading, hashing), summed over the burst's checks. */
+  settleMs: number;
+  /** Events and touches the burst was made of. */
+  events: number;
+  /** Files whose bytes turned out unchanged (no-op saves), left out of the set. */
+  unchanged: number;
+}
+
+/** One batch of changes: absolute path → what happened to it in the burst, and the batch's timing. */
+export interface ChangeSet extends ReadonlyMap<string, FileEvent> {
+  readonly timing: BatchTiming;
+}
+
+export function changeSet(entries: Iterable<readonly [string, FileEvent]>, timing: BatchTiming): ChangeSet {
+  return Object.assign(new Map(entries), { timing });
+}
+
+/** A path with something pending in the current burst. */
+export interface PendingChange {
+  event: Observed;
+  /** When the path was first seen in this burst (ms, `Date.now()` clock: compared with file mtimes). */
+  firstAt: number;
+  /** When its latest event arrived. */
+  lastAt: number;
+}
+
+/** The checker's answer for one path: put it in the set (as `event`), leave it out, or look again soon. */
+export type Verdict = { kind: 'report'; event: FileEvent } | { kind: 'skip' } | { kind: 'wait' };
+
+/** Looks at pending paths on disk; `force` means "answer now, no waiting" (the burst hit its max wait). */
+export type Settle = (changes: ReadonlyMap<string, PendingChange>, force: boolean) => Promise<Map<string, Verdict>>;
 
 export interface CoalesceOptions {
-  /** Flush once no event has come for this long (ms). */
+  /** Quiet time after the last event before a lone file's change is checked and sent (ms). */
   quietMs: number;
-  /** Flush at the latest this long after the first event of a batch (ms), so a endless stream still moves. */
+  /** Quiet time once the burst holds more than one file (ms): a checkout's events come with gaps. */
+  burstQuietMs: number;
+  /** Longest a burst is held after its first event, so an endless stream still moves (ms). */
   maxWaitMs: number;
+  /** How soon a file that is still being written is looked at again (ms). */
+  retryMs: number;
+}
+
+/** The net effect of two events on one path within a burst; null when they cancel out. */
+export function mergeEvent(previous: Observed | undefined, next: Observed): Observed | null {
+  if (previous === undefined) return next;
+  if (next === 'touch') return previous; // a touch never hides what chokidar said
+  if (previous === 'add' && next === 'change') return 'add';
+  if (previous === 'add' && next === 'unlink') return null; // created and removed: a temp file
+  if (previous === 'addDir' && next === 'unlinkDir') return null;
+  if (previous === 'unlink' && next === 'add') return 'change'; // replaced: an atomic save
+  return next;
 }
 
 /**
- * Gathers a burst of file events (a multi-file save, a formatter, a checkout) into one ChangeSet. A
- * lone save is flushed after `quietMs`, so it is not held back noticeably; a long burst is cut every
- * `maxWaitMs`.
+ * Gathers a burst of events into one change set. When the burst has been quiet for a moment, every path
+ * in it is checked on disk (`settle`): unchanged bytes are dropped, files still being written make the
+ * whole burst wait a little, so the set goes out once, complete. Events that arrive during a check keep
+ * the burst open.
  */
 export class Coalescer {
-  private pending = new Map<string, FileEvent>();
+  private pending = new Map<string, PendingChange>();
+  private verdicts = new Map<string, Verdict>();
+  /** Paths found changed at some check of this burst: they stay in the set even if a later look finds them as before. */
+  private changed = new Map<string, FileEvent>();
+  private firstEventAt = 0;
+  private lastEventAt = 0;
+  private events = 0;
+  private settleMs = 0;
+  private unchanged = 0;
   private quietTimer: NodeJS.Timeout | null = null;
   private maxTimer: NodeJS.Timeout | null = null;
+  private settling = false;
+  private again: 'no' | 'soon' | 'forced' = 'no';
+  private disposed = false;
 
   constructor(
     private readonly options: CoalesceOptions,
+    private readonly settle: Settle,
     private readonly flush: (changes: ChangeSet) => void,
   ) {}
 
-  add(event: FileEvent, file: string): void {
+  add(event: Observed, file: string): void {
+    const now = Date.now();
     const previous = this.pending.get(file);
-    // add then change within one burst is still an add; add then unlink cancels out.
-    if (previous === 'add' && event === 'change') return;
-    if (previous === 'add' && event === 'unlink') this.pending.delete(file);
-    else this.pending.set(file, event);
-    if (this.quietTimer) clearTimeout(this.quietTimer);
-    this.quietTimer = setTimeout(() => this.flushNow(), this.options.quietMs);
-    this.maxTimer ??= setTimeout(() => this.flushNow(), this.options.maxWaitMs);
+    const merged = mergeEvent(previous?.event, event);
+    if (merged === null) {
+      this.pending.delete(file);
+      this.changed.delete(file);
+    } else {
+      this.pending.set(file, { event: merged, firstAt: previous?.firstAt ?? now, lastAt: now });
+    }
+    this.verdicts.delete(file);
+    this.noteActivity();
   }
 
-  flushNow(): void {
-    if (this.quietTimer) clearTimeout(this.quietTimer);
-    if (this.maxTimer) clearTimeout(this.maxTimer);
-    this.quietTimer = this.maxTimer = null;
-    if (this.pending.size === 0) return;
-    const changes = this.pending;
-    this.pending = new Map();
-    this.flush(changes);
+  /** A sign of writing that is not a change of its own (a raw event on a file not known yet): keeps an open burst open. */
+  activity(): void {
+    if (this.pending.size > 0) this.noteActivity();
+  }
+
+  get busy(): boolean {
+    return this.pending.size > 0 || this.settling;
   }
 
   dispose(): void {
+    this.disposed = true;
+    this.clearTimers();
+    this.pending.clear();
+  }
+
+  private noteActivity(): void {
+    const at = preciseNow();
+    if (this.events++ === 0) this.firstEventAt = at;
+    this.lastEventAt = at;
+    const quiet = this.pending.size > 1 ? this.options.burstQuietMs : this.options.quietMs;
+    this.setQuietTimer(quiet);
+    this.maxTimer ??= setTimeout(() => {
+      this.maxTimer = null;
+      void this.attempt(true);
+    }, this.options.maxWaitMs);
+  }
+
+  private setQuietTimer(ms: number): void {
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+    this.quietTimer = setTimeout(() => {
+      this.quietTimer = null;
+      void this.attempt(false);
+    }, ms);
+  }
+
+  private clearTimers(): void {
     if (this.quietTimer) clearTimeout(this.quietTimer);
     if (this.maxTimer) clearTimeout(this.maxTimer);
-    this.pending.clear();
+    this.quietTimer = this.maxTimer = null;
+  }
+
+  private async attempt(force: boolean): Promise<void> {
+    if (this.disposed) return;
+    if (this.settling) {
+      // A timer fired while a check runs: decide again once it is done.
+      this.again = force || this.again === 'forced' ? 'forced' : 'soon';
+      return;
+    }
+    const toCheck = new Map([...this.pending].filter(([file]) => this.verdicts.get(file)?.kind !== 'report' && this.verdicts.get(file)?.kind !== 'skip'));
+    if (toCheck.size > 0) await this.check(toCheck, force);
+    if (this.disposed) return;
+    const again = this.again;
+    this.again = 'no';
+    if (again === 'forced' && !force) return this.attempt(true);
+    const unchecked = [...this.pending.keys()].filter((file) => !this.verdicts.has(file));
+    const waiting = [...this.verdicts.values()].some((verdict) => verdict.kind === 'wait');
+    if (!force && unchecked.length > 0) {
+      // New events came during the check: their quiet timer decides, unless it already ran out.
+      if (!this.quietTimer) return this.attempt(false);
+      return;
+    }
+    if (!force && waiting) {
+      if (!this.quietTimer) this.setQuietTimer(this.options.retryMs);
+      return;
+    }
+    this.emit(new Set(unchecked));
+  }
+
+  private async check(toCheck: Map<string, PendingChange>, force: boolean): Promise<void> {
+    this.settling = true;
+    const started = performance.now();
+    let verdicts: Map<string, Verdict>;
+    try {
+      verdicts = await this.settle(toCheck, force);
+    } finally {
+      this.settling = false;
+      this.settleMs += performance.now() - started;
+    }
+    for (const [file, verdict] of verdicts) {
+      if (verdict.kind === 'report') this.changed.set(file, verdict.event);
+      if (verdict.kind === 'skip' && !this.changed.has(file)) this.unchanged++;
+      // A path with a newer event than the one checked is checked again.
+      if (this.pending.get(file) === toCheck.get(file)) this.verdicts.set(file, verdict);
+    }
+  }
+
+  /** Hands the set over and starts a new burst with whatever arrived too late to be checked. */
+  private emit(carryOver: ReadonlySet<string>): void {
+    const entries: [string, FileEvent][] = [];
+    for (const [file, event] of this.changed) if (!carryOver.has(file)) entries.push([file, event]);
+    const timing: BatchTiming = {
+      firstEventAt: this.firstEventAt,
+      lastEventAt: this.lastEventAt,
+      flushedAt: preciseNow(),
+      settleMs: this.settleMs,
+      events: this.events,
+      unchanged: this.unchanged,
+    };
+    const next = new Map([...this.pending].filter(([file]) => carryOver.has(file)));
+    this.clearTimers();
+    this.pending = new Map();
+    this.verdicts = new Map();
+    this.changed = new Map([...this.changed].filter(([file]) => carryOver.has(file)));
+    this.events = this.settleMs = this.unchanged = 0;
+    this.flush(changeSet(entries, timing));
+    for (const [file, change] of next) this.add(change.event, file);
   }
 }

@@ -1,52 +1,186 @@
-import { watch, type FSWatcher } from 'chokidar';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { IgnoreMatcher } from '../config/types.js';
-import { Coalescer, type ChangeSet, type FileEvent } from './coalesce.js';
-import { createIgnore } from './ignore.js';
+import { changeSet, type BatchTiming, type ChangeSet } from './coalesce.js';
+import { startEngine, type Engine, type EngineEvents, type EngineOptions } from './engine.js';
+import { decidePolling, POLLING_ENV, readMountTable, realFolder } from './polling.js';
+import type { FromWorker, ToWorker } from './worker-protocol.js';
 
 export interface WatchOptions {
   root: string;
   /** Extra folders to watch. */
   paths: readonly string[];
   ignore: readonly IgnoreMatcher[];
-  usePolling: boolean;
+  /** true/false, or 'auto': poll where the mount table says events do not arrive. */
+  usePolling: boolean | 'auto';
   interval: number;
-  quietMs?: number;
-  maxWaitMs?: number;
+  tuning?: EngineOptions['tuning'];
   onChange(changes: ChangeSet): void;
-  onError(error: Error): void;
+  /** A file-system problem, worded for the terminal; each is reported once. */
+  onProblem(message: string): void;
+  /** One-line start-up facts worth telling the user (polling, and why). */
+  onNotice(message: string): void;
+}
+
+/** The last change set's stage times, as `/__devpush/status` shows them. */
+export interface LastChange extends BatchTiming {
+  files: number;
+  /** First event → change set handed over (ms). */
+  delayMs: number;
+  /** Last event → change set handed over: what the watcher adds to a save (ms). */
+  afterLastEventMs: number;
+}
+
+export interface WatchStats {
+  polling: boolean;
+  /** Where chokidar runs: its own thread, or the server's when a `watch.ignore` function cannot be moved. */
+  thread: 'worker' | 'main';
+  ready: boolean;
+  /** Start → first scan done (ms). */
+  readyMs: number | null;
+  /** Files hashed by the start-up pass, once it is done (null before). */
+  hashedFiles: number | null;
+  changeSets: number;
+  /** Saves that left the bytes as they were, so nothing was sent. */
+  unchanged: number;
+  lastChange: LastChange | null;
 }
 
 export interface Watcher {
-  /** Resolves once the initial scan is done (events before it are not reported). */
+  /** Resolves once the first scan is done (changes before it are not reported). */
   ready: Promise<void>;
+  stats(): WatchStats;
   close(): Promise<void>;
 }
 
-const EVENTS: readonly FileEvent[] = ['add', 'change', 'unlink', 'addDir', 'unlinkDir'];
+const MAX_RESTARTS = 3;
 
-/** chokidar on the root and extra paths, its events coalesced into change sets. */
+/**
+ * Watches the served folder and `watch.paths`. chokidar runs in a worker thread so that the first scan
+ * of a big folder does not delay the pages being served; when a `watch.ignore` entry is a function
+ * (which cannot be sent to another thread) it runs here instead.
+ */
 export function startWatcher(options: WatchOptions): Watcher {
-  const coalescer = new Coalescer(
-    { quietMs: options.quietMs ?? 8, maxWaitMs: options.maxWaitMs ?? 300 },
-    options.onChange,
-  );
-  const ignored = createIgnore(options.root, options.ignore);
-  const watcher: FSWatcher = watch([options.root, ...options.paths], {
-    ignored: (file: string) => ignored(file),
-    ignoreInitial: true,
-    usePolling: options.usePolling,
+  const started = performance.now();
+  const decision = decidePolling({
+    configured: options.usePolling,
+    env: process.env[POLLING_ENV],
+    folders: [options.root, ...options.paths].map(realFolder),
+    mountTable: readMountTable(),
     interval: options.interval,
-    binaryInterval: Math.max(options.interval, 300),
   });
-  for (const event of EVENTS) watcher.on(event, (file: string) => coalescer.add(event, file));
-  // File-system errors (EACCES, races) are reported and never stop the watcher.
-  watcher.on('error', (error: unknown) => options.onError(error instanceof Error ? error : new Error(String(error))));
-  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  if (decision.notice) options.onNotice(decision.notice);
+  const engineOptions: EngineOptions = {
+    root: options.root,
+    paths: options.paths,
+    ignore: options.ignore,
+    usePolling: decision.usePolling,
+    interval: options.interval,
+    tuning: options.tuning,
+  };
+  const debug = /\bwatch\b/.test(process.env.DEVPUSH_DEBUG ?? '');
+  const stats: WatchStats = {
+    polling: decision.usePolling,
+    thread: 'main',
+    ready: false,
+    readyMs: null,
+    hashedFiles: null,
+    changeSets: 0,
+    unchanged: 0,
+    lastChange: null,
+  };
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const events = {
+    ready() {
+      if (stats.ready) return;
+      stats.ready = true;
+      stats.readyMs = Math.round(performance.now() - started);
+      markReady();
+    },
+    changes(changes: ChangeSet) {
+      stats.unchanged += changes.timing.unchanged;
+      if (changes.size === 0) return;
+      stats.changeSets++;
+      stats.lastChange = describeTiming(changes);
+      if (debug) options.onNotice(debugLine(stats.lastChange));
+      options.onChange(changes);
+    },
+    hashed(files: number) {
+      stats.hashedFiles = files;
+    },
+    problem: options.onProblem,
+  };
+  const worker = options.ignore.some((m) => typeof m === 'function') ? null : workerEntry();
+  stats.thread = worker ? 'worker' : 'main';
+  const running = worker ? startInWorker(worker, engineOptions, events) : startEngine(engineOptions, events);
+  return { ready, stats: () => ({ ...stats }), close: () => running.close() };
+}
+
+function describeTiming(changes: ChangeSet): LastChange {
+  const { timing } = changes;
   return {
-    ready,
+    ...timing,
+    files: changes.size,
+    delayMs: round(timing.flushedAt - timing.firstEventAt),
+    afterLastEventMs: round(timing.flushedAt - timing.lastEventAt),
+  };
+}
+
+function debugLine(last: LastChange): string {
+  return (
+    `watch: ${last.files} file(s) changed, ${last.unchanged} unchanged; first event → flush ${last.delayMs} ms, ` +
+    `last event → flush ${last.afterLastEventMs} ms, checking ${round(last.settleMs)} ms`
+  );
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+/** The compiled worker beside this file; from src/ (tests run the TypeScript) the one in dist/. */
+function workerEntry(): URL | null {
+  const candidates = [new URL('./worker.js', import.meta.url), new URL('../../dist/src/watch/worker.js', import.meta.url)];
+  return candidates.find((url) => existsSync(fileURLToPath(url))) ?? null;
+}
+
+/** Runs the engine in a worker thread; a thread that dies is restarted (a few times) so watching goes on. */
+function startInWorker(entry: URL, engineOptions: EngineOptions, events: EngineEvents): Engine {
+  let closing = false;
+  let restarts = 0;
+  let current: Worker;
+  const spawn = () => {
+    const worker = new Worker(entry, { workerData: engineOptions, stdout: false, stderr: false });
+    worker.on('message', (message: FromWorker) => {
+      if (message.type === 'ready') events.ready();
+      else if (message.type === 'changes') events.changes(changeSet(message.entries, message.timing));
+      else if (message.type === 'hashed') events.hashed(message.files);
+      else if (message.type === 'problem') events.problem(message.message);
+    });
+    worker.on('error', (error) => events.problem(`watcher: its thread failed: ${error.stack ?? error.message}`));
+    worker.on('exit', () => {
+      if (closing) return;
+      if (restarts++ < MAX_RESTARTS) {
+        events.problem('watcher: restarting it; changes made meanwhile may need a manual reload.');
+        current = spawn();
+      } else {
+        events.problem('watcher: stopped after repeated failures; restart devpush to watch again.');
+      }
+    });
+    return worker;
+  };
+  current = spawn();
+  return {
     async close() {
-      coalescer.dispose();
-      await watcher.close();
+      closing = true;
+      const worker = current;
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.postMessage({ type: 'close' } satisfies ToWorker);
+      // chokidar closes in milliseconds; a thread stuck in a file-system call is ended anyway.
+      const timer = setTimeout(() => void worker.terminate(), 2000);
+      await exited;
+      clearTimeout(timer);
     },
   };
 }

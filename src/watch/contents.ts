@@ -1,0 +1,186 @@
+import { createHash } from 'node:crypto';
+import type { Stats } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+/** What we last knew of a file's bytes: a hash, and the stat they were read under. */
+interface Known {
+  hash: string;
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  /** Read by the background pass at start-up rather than after an event. */
+  seeded: boolean;
+}
+
+/** What a look at a file found. */
+export type Look =
+  | 'missing'
+  | 'not-a-file'
+  /** Written to just now, or changed while being read: look again in a moment. */
+  | 'writing'
+  /** Empty where it had content (or new and empty): a truncate-then-write may be half done. */
+  | 'empty'
+  | 'same'
+  | 'changed';
+
+export interface LookOptions {
+  /** Take the file as it is, even when it looks half written. */
+  force: boolean;
+  /** Take an empty file as final. */
+  allowEmpty: boolean;
+  /** A raw notification rather than a chokidar event: an unchanged stat is enough to say "same". */
+  quick: boolean;
+  /** A file written less than this long ago may still be being written (ms). */
+  stillMs: number;
+}
+
+/** Larger files are compared by size and mtime, not read. */
+const HASH_LIMIT = 32 * 1024 * 1024;
+/** The start-up pass reads files up to this size (larger ones are recorded by their stat). */
+const SEED_LIMIT = 1024 * 1024;
+const SEED_CONCURRENCY = 8;
+
+function digest(bytes: Uint8Array): string {
+  return createHash('sha1').update(bytes).digest('base64url');
+}
+
+function sameStat(a: Stats, b: Stats): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+}
+
+/** mtime is set from the kernel's coarse clock (a few ms behind) and may come from another machine. */
+function writtenWithin(stats: Stats, ms: number): boolean {
+  const age = Date.now() - stats.mtimeMs;
+  return age > -50 && age < ms;
+}
+
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/**
+ * A hash of every file's bytes as last seen, so a save that leaves them unchanged sends nothing. Filled
+ * by a background pass after start-up and by every look after an event; a hash and a stat per file,
+ * never the contents. It also tells which files were ever seen to exist (a deletion of any other is a
+ * temp file's, not worth a reload).
+ */
+export class ContentIndex {
+  private readonly known = new Map<string, Known>();
+  private readonly everSeen = new Set<string>();
+  private stopped = false;
+  /** The start-up pass is done: every file that existed since start-up has been seen. */
+  complete = false;
+
+  has(file: string): boolean {
+    return this.known.has(file);
+  }
+
+  /** Whether the file was ever seen to exist (it stays so after it is deleted). */
+  seen(file: string): boolean {
+    return this.everSeen.has(file);
+  }
+
+  get size(): number {
+    return this.known.size;
+  }
+
+  forget(file: string): void {
+    this.known.delete(file);
+  }
+
+  forgetUnder(folder: string): void {
+    const prefix = folder.endsWith(path.sep) ? folder : folder + path.sep;
+    for (const file of this.known.keys()) if (file.startsWith(prefix)) this.known.delete(file);
+  }
+
+  /** Looks at a file after an event and records what it holds now. */
+  async look(file: string, options: LookOptions): Promise<Look> {
+    let before: Stats;
+    try {
+      before = await stat(file);
+    } catch (error) {
+      if (isMissing(error)) return 'missing';
+      throw error;
+    }
+    // Never open a FIFO or a device: reading it could block forever.
+    if (!before.isFile()) return 'not-a-file';
+    const known = this.known.get(file);
+    if (options.quick && known && known.size === before.size && known.mtimeMs === before.mtimeMs && known.ino === before.ino) {
+      return 'same';
+    }
+    if (!options.force && writtenWithin(before, options.stillMs)) return 'writing';
+    if (!options.force && !options.allowEmpty && before.size === 0 && known?.size !== 0) return 'empty';
+    if (before.size > HASH_LIMIT) return this.record(file, `stat:${before.size}:${before.mtimeMs}`, before, false, known);
+    let bytes: Buffer;
+    let after: Stats;
+    const handle = await open(file, 'r').catch((error: unknown) => {
+      if (isMissing(error)) return null;
+      throw error;
+    });
+    if (!handle) return 'missing';
+    try {
+      bytes = await handle.readFile();
+      after = await handle.stat();
+    } finally {
+      await handle.close();
+    }
+    if (!options.force && (!sameStat(before, after) || after.size !== bytes.length)) return 'writing';
+    return this.record(file, digest(bytes), after, false, known);
+  }
+
+  private record(file: string, hash: string, stats: Stats, seeded: boolean, known: Known | undefined): Look {
+    // A hash from the start-up pass taken under this very mtime may already hold the bytes of the save
+    // this event is about (the pass raced the save): count it as changed, to be safe.
+    const raced = known?.seeded === true && known.mtimeMs === stats.mtimeMs;
+    const same = known !== undefined && known.hash === hash && !raced;
+    this.remember(file, { hash, size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, seeded });
+    return same ? 'same' : 'changed';
+  }
+
+  private remember(file: string, known: Known): void {
+    this.known.set(file, known);
+    this.everSeen.add(file);
+  }
+
+  /**
+   * Hashes small files in the background (a few at a time, so served requests are not queued behind
+   * it), so that even the first save of a file can be recognized as unchanged. Files an event has
+   * looked at meanwhile keep what the event found.
+   */
+  async seed(files: Iterable<string>): Promise<void> {
+    const queue = files[Symbol.iterator]();
+    const worker = async () => {
+      for (let next = queue.next(); !next.done && !this.stopped; next = queue.next()) {
+        await this.seedOne(next.value).catch(() => undefined); // a file that vanished or cannot be read: its event will tell
+      }
+    };
+    await Promise.all(Array.from({ length: SEED_CONCURRENCY }, worker));
+    this.complete = !this.stopped;
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private async seedOne(file: string): Promise<void> {
+    if (this.known.has(file)) return;
+    const before = await stat(file);
+    if (!before.isFile()) return;
+    if (before.size > SEED_LIMIT) {
+      // Known to exist, not read: its first change is always reported.
+      this.remember(file, { hash: `stat:${before.size}:${before.mtimeMs}`, size: before.size, mtimeMs: before.mtimeMs, ino: before.ino, seeded: true });
+      return;
+    }
+    const handle = await open(file, 'r');
+    try {
+      const bytes = await handle.readFile();
+      const after = await handle.stat();
+      if (!sameStat(before, after) || this.known.has(file)) return;
+      this.remember(file, { hash: digest(bytes), size: after.size, mtimeMs: after.mtimeMs, ino: after.ino, seeded: true });
+    } finally {
+      await handle.close();
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import type { FileEvent, PendingChange, Settle, Verdict } from './coalesce.js';
+import type { ContentIndex } from './contents.js';
+
+export interface SettleOptions {
+  /** How long an emptied file is given to be written again before empty is taken as final (ms). */
+  emptyGraceMs: number;
+  /** How long a removed file is given to come back (a save by rename) before it counts as deleted (ms). */
+  unlinkGraceMs: number;
+  /** A file written less than this long ago is taken to be still being written (ms). */
+  stillMs: number;
+  /** The same, for a file already caught being written in this burst: a streaming writer pauses now and then (ms). */
+  writerStillMs: number;
+  /** Files looked at in parallel. */
+  concurrency: number;
+}
+
+export const DEFAULT_SETTLE: SettleOptions = { emptyGraceMs: 150, unlinkGraceMs: 50, stillMs: 10, writerStillMs: 60, concurrency: 16 };
+
+const REPORT = (event: FileEvent): Verdict => ({ kind: 'report', event });
+const SKIP: Verdict = { kind: 'skip' };
+const WAIT: Verdict = { kind: 'wait' };
+
+/**
+ * The rules for "is this change complete, and is it a change at all": a file still being written or
+ * emptied for a moment waits; a file whose bytes are as before is left out; a removed file that comes
+ * back is a change. An error reading a file lets its change through (the server will say what is wrong)
+ * and goes to `onError`.
+ */
+export function createSettle(index: ContentIndex, options: SettleOptions, onError: (error: unknown, file: string) => void): Settle {
+  /** Files caught being written, and when their burst began (a later burst starts afresh). */
+  const writers = new Map<string, number>();
+
+  async function verdictFor(file: string, change: PendingChange, force: boolean): Promise<Verdict> {
+    const { event } = change;
+    if (event === 'addDir' || event === 'unlinkDir') return REPORT(event);
+    const allowEmpty = force || Date.now() - change.firstAt >= options.emptyGraceMs;
+    const writing = writers.get(file) === change.firstAt;
+    const stillMs = writing ? options.writerStillMs : options.stillMs;
+    const look = await index.look(file, { force, allowEmpty, quick: event === 'touch', stillMs });
+    if (look === 'writing') writers.set(file, change.firstAt);
+    else writers.delete(file);
+    if (look === 'writing' || look === 'empty') return WAIT;
+    if (look === 'not-a-file') return SKIP;
+    if (look === 'missing') {
+      if (event !== 'unlink') return SKIP; // its unlink event is on the way, or it was a temp file
+      if (index.complete && !index.seen(file)) return SKIP; // never seen to exist: a temp file's late unlink
+      if (!force && Date.now() - change.lastAt < options.unlinkGraceMs) return WAIT;
+      index.forget(file);
+      return REPORT('unlink');
+    }
+    // A file that appears is news to the pages even with the bytes it had before it was deleted.
+    if (look === 'same') return event === 'add' ? REPORT('add') : SKIP;
+    return REPORT(event === 'touch' || event === 'unlink' ? 'change' : event);
+  }
+
+  return async (changes, force) => {
+    const verdicts = new Map<string, Verdict>();
+    const queue = changes[Symbol.iterator]();
+    const worker = async () => {
+      for (let next = queue.next(); !next.done; next = queue.next()) {
+        const [file, change] = next.value;
+        try {
+          verdicts.set(file, await verdictFor(file, change, force));
+        } catch (error) {
+          onError(error, file);
+          const event = change.event === 'touch' ? 'change' : change.event;
+          verdicts.set(file, REPORT(event));
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(options.concurrency, changes.size) }, worker));
+    // Only now: the files of a removed folder were still known while their own unlinks were judged.
+    for (const [file, change] of changes) if (change.event === 'unlinkDir') index.forgetUnder(file);
+    return verdicts;
+  };
+}

@@ -1,0 +1,283 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, renameSync, rmSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { ReloadMessage, ServerMessage } from '../../src/protocol.js';
+import { removeTempProjects, tempProject } from '../helpers/fixture.js';
+import { closeWatchedSites, sleep, watchedSite } from '../helpers/watch.js';
+
+afterEach(closeWatchedSites);
+afterAll(removeTempProjects);
+
+const PAGE = '<!doctype html><link rel="stylesheet" href="/style.css"><h1>one</h1>';
+
+function reloadPaths(messages: ServerMessage[]): string[] {
+  return messages.flatMap((m) => (m.kind === 'reload' ? (m as ReloadMessage).paths : [])).sort();
+}
+
+function git(cwd: string, ...args: string[]): void {
+  execFileSync('git', args, { cwd, stdio: 'pipe' });
+}
+
+/** Runs git as its own process, as a user's checkout would, without blocking this one's event loop. */
+function gitAsync(cwd: string, ...args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd, stdio: 'ignore' });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`git ${args.join(' ')} exited ${code}`))));
+  });
+}
+
+describe('bursts', () => {
+  it('turns a 500-file git checkout into exactly one message', async () => {
+    const files: Record<string, string> = { 'index.html': PAGE };
+    for (let i = 0; i < 500; i++) files[`pages/d${i % 10}/p${i}.html`] = `<p>one ${i}</p>`;
+    const root = tempProject(files);
+    git(root, 'init', '-q', '-b', 'one');
+    git(root, 'config', 'user.email', 'test@devpush.invalid');
+    git(root, 'config', 'user.name', 'test');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'one');
+    git(root, 'checkout', '-qb', 'two');
+    for (let i = 0; i < 500; i++) writeFileSync(path.join(root, `pages/d${i % 10}/p${i}.html`), `<p>two ${i}</p>`);
+    git(root, 'commit', '-qam', 'two');
+    git(root, 'checkout', '-q', 'one');
+
+    const site = await watchedSite({}, { root });
+    await gitAsync(root, 'checkout', '-q', 'two');
+    const messages = await site.settle(1, 1500);
+    expect(messages.map((m) => m.kind)).toEqual(['reload']);
+    expect(reloadPaths(messages)).toHaveLength(500);
+    expect(await site.fetchText('/pages/d3/p13.html')).toContain('two 13');
+  });
+
+  it('sends one reload, not a swap then a reload, for CSS and HTML saved together', async () => {
+    const site = await watchedSite({ 'index.html': PAGE, 'style.css': 'h1 { color: red }' });
+    writeFileSync(path.join(site.root, 'style.css'), 'h1 { color: blue }');
+    writeFileSync(path.join(site.root, 'index.html'), PAGE.replace('one', 'two'));
+    const messages = await site.settle(1);
+    // The reload wins: the stylesheet comes with the reloaded page.
+    expect(messages.map((m) => m.kind)).toEqual(['reload']);
+  });
+
+  it('still swaps a stylesheet alone in place', async () => {
+    const site = await watchedSite({ 'index.html': PAGE, 'style.css': 'h1 { color: red }' });
+    writeFileSync(path.join(site.root, 'style.css'), 'h1 { color: blue }');
+    const messages = await site.settle(1);
+    expect(messages).toMatchObject([{ kind: 'css', paths: ['/style.css'] }]);
+  });
+});
+
+describe('complete writes only', () => {
+  it('waits out a truncate-then-write and serves the final bytes', async () => {
+    const site = await watchedSite({ 'index.html': PAGE, 'style.css': 'h1 { color: red }' });
+    const file = path.join(site.root, 'index.html');
+    truncateSync(file, 0);
+    await sleep(40);
+    writeFileSync(file, PAGE.replace('one', 'final'));
+    const messages = await site.settle(1);
+    expect(messages.map((m) => m.kind)).toEqual(['reload']);
+    expect(await site.fetchText('/index.html')).toContain('<h1>final</h1>');
+  });
+
+  it('treats a save by rename (temp file renamed over the page) as one change', async () => {
+    const site = await watchedSite({ 'index.html': PAGE });
+    const file = path.join(site.root, 'index.html');
+    // write-file-atomic style: a sibling temp file, then rename over.
+    writeFileSync(`${file}.3141592653`, PAGE.replace('one', 'renamed'));
+    renameSync(`${file}.3141592653`, file);
+    const messages = await site.settle(1);
+    expect(messages).toMatchObject([{ kind: 'reload', paths: ['/index.html'] }]);
+    expect(await site.fetchText('/index.html')).toContain('<h1>renamed</h1>');
+  });
+
+  it('treats vim and JetBrains saves (move the old file away, write anew) as one change', async () => {
+    const site = await watchedSite({ 'index.html': PAGE, 'about.html': '<p>about</p>' });
+    const page = path.join(site.root, 'index.html');
+    // vim (backupcopy=no): rename to a backup, write a new file, delete the backup.
+    renameSync(page, `${page}~`);
+    await sleep(5);
+    writeFileSync(page, PAGE.replace('one', 'vim'));
+    unlinkSync(`${page}~`);
+    expect(await site.settle(1)).toMatchObject([{ kind: 'reload', paths: ['/index.html'] }]);
+    // JetBrains "safe write": write x___jb_tmp___, move x to x___jb_old___, move the temp to x, delete the old.
+    const about = path.join(site.root, 'about.html');
+    writeFileSync(`${about}___jb_tmp___`, '<p>about, safely</p>');
+    renameSync(about, `${about}___jb_old___`);
+    renameSync(`${about}___jb_tmp___`, about);
+    unlinkSync(`${about}___jb_old___`);
+    const messages = await site.settle(2);
+    expect(messages).toHaveLength(2);
+    expect(messages[1]).toMatchObject({ kind: 'reload', paths: ['/about.html'] });
+    expect(await site.fetchText('/about.html')).toContain('<p>about, safely</p>');
+  });
+
+  it('waits for a large file written in chunks and sends it once, complete', async () => {
+    const site = await watchedSite({ 'index.html': PAGE });
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const stream = createWriteStream(path.join(site.root, 'data.txt'));
+    for (let i = 0; i < 96; i++) {
+      if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await new Promise((resolve) => stream.end(resolve));
+    const messages = await site.settle(1);
+    expect(messages).toMatchObject([{ kind: 'reload', paths: ['/data.txt'] }]);
+    expect((await site.fetchText('/data.txt')).length).toBe(96 * 64 * 1024);
+  });
+});
+
+describe('no-op saves', () => {
+  it('sends nothing when a save leaves the bytes as they were, even the first save after start', async () => {
+    const site = await watchedSite({ 'index.html': PAGE, 'style.css': 'h1 { color: red }' });
+    writeFileSync(path.join(site.root, 'index.html'), PAGE);
+    writeFileSync(path.join(site.root, 'style.css'), 'h1 { color: red }');
+    await sleep(600);
+    // A real change afterwards: the only message is about it (so the watcher was listening all along).
+    writeFileSync(path.join(site.root, 'style.css'), 'h1 { color: green }');
+    expect(await site.settle(1)).toMatchObject([{ kind: 'css', paths: ['/style.css'] }]);
+    writeFileSync(path.join(site.root, 'style.css'), 'h1 { color: green }');
+    await sleep(600);
+    expect(site.changes()).toHaveLength(1);
+    expect((await site.watchStats()).unchanged).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('every kind of event', () => {
+  it('reloads for an added file, a deleted file and a rename', async () => {
+    const site = await watchedSite({ 'index.html': PAGE, 'style.css': 'h1 {}', 'old.html': '<p>old</p>' });
+    writeFileSync(path.join(site.root, 'new.html'), '<p>new</p>');
+    expect(reloadPaths(await site.settle(1))).toEqual(['/new.html']);
+    unlinkSync(path.join(site.root, 'style.css'));
+    expect(reloadPaths((await site.settle(2)).slice(1))).toEqual(['/style.css']);
+    expect((await fetch(new URL('/style.css', site.base))).status).toBe(404);
+    renameSync(path.join(site.root, 'old.html'), path.join(site.root, 'renamed.html'));
+    expect(reloadPaths((await site.settle(3)).slice(2))).toEqual(['/old.html', '/renamed.html']);
+    // Restored with the very bytes it had: still news to a page that saw it gone.
+    writeFileSync(path.join(site.root, 'style.css'), 'h1 {}');
+    expect(reloadPaths((await site.settle(4)).slice(3))).toEqual(['/style.css']);
+  });
+
+  it('reloads once for a new folder of files and once for a removed folder', async () => {
+    const site = await watchedSite({ 'index.html': PAGE, 'docs/a.html': '<p>a</p>', 'docs/b.html': '<p>b</p>' });
+    mkdirSync(path.join(site.root, 'blog/2026'), { recursive: true });
+    writeFileSync(path.join(site.root, 'blog/2026/post.html'), '<p>post</p>');
+    const first = await site.settle(1);
+    expect(first.map((m) => m.kind)).toEqual(['reload']);
+    expect(reloadPaths(first)).toContain('/blog/2026/post.html');
+    rmSync(path.join(site.root, 'docs'), { recursive: true });
+    const second = (await site.settle(2)).slice(1);
+    expect(second.map((m) => m.kind)).toEqual(['reload']);
+    expect(reloadPaths(second)).toEqual(expect.arrayContaining(['/docs/a.html', '/docs/b.html']));
+  });
+
+  it('follows a folder replaced by a symlink, and keeps watching through it', async () => {
+    const site = await watchedSite({ 'index.html': PAGE, 'lib/x.js': 'one', 'elsewhere/x.js': 'two' });
+    rmSync(path.join(site.root, 'lib'), { recursive: true });
+    symlinkSync(path.join(site.root, 'elsewhere'), path.join(site.root, 'lib'), 'dir');
+    const first = await site.settle(1);
+    expect(first.map((m) => m.kind)).toEqual(['reload']);
+    expect(reloadPaths(first)).toContain('/lib/x.js');
+    expect(await site.fetchText('/lib/x.js')).toBe('two');
+    writeFileSync(path.join(site.root, 'elsewhere/x.js'), 'three');
+    await site.settle(2);
+    expect(site.changes().length).toBeGreaterThanOrEqual(2);
+    expect(await site.fetchText('/lib/x.js')).toBe('three');
+  });
+
+  it('survives a storm of files created and deleted at once, then sees the next save', async () => {
+    const site = await watchedSite({ 'index.html': PAGE });
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 20; i++) writeFileSync(path.join(site.root, `tmp${i}.html`), 'x');
+      for (let i = 0; i < 20; i++) unlinkSync(path.join(site.root, `tmp${i}.html`));
+    }
+    await sleep(500);
+    const before = site.changes().length;
+    writeFileSync(path.join(site.root, 'index.html'), PAGE.replace('one', 'after the storm'));
+    await site.settle(before + 1);
+    expect(site.changes().at(-1)).toMatchObject({ kind: 'reload', paths: ['/index.html'] });
+  });
+});
+
+describe('what is watched', () => {
+  it('ignores .git, node_modules and editor temp files by default', async () => {
+    const site = await watchedSite({ 'index.html': PAGE, 'node_modules/x/index.js': '1', '.git/HEAD': 'ref' });
+    writeFileSync(path.join(site.root, 'node_modules/x/index.js'), '2');
+    writeFileSync(path.join(site.root, '.git/HEAD'), 'ref2');
+    for (const name of ['.index.html.swp', 'index.html~', '4913', '#index.html#', '.#index.html', 'index.html___jb_tmp___', 'x.kate-swp']) {
+      writeFileSync(path.join(site.root, name), 'temp');
+    }
+    await sleep(400);
+    writeFileSync(path.join(site.root, 'index.html'), PAGE.replace('one', 'two'));
+    expect(await site.settle(1)).toMatchObject([{ kind: 'reload', paths: ['/index.html'] }]);
+  });
+
+  it('applies watch.ignore globs and RegExps', async () => {
+    const site = await watchedSite(
+      { 'index.html': PAGE, 'drafts/a.html': 'a', 'notes.log': 'n' },
+      { watch: { ignore: ['drafts/**', /\.log$/] } },
+    );
+    writeFileSync(path.join(site.root, 'drafts/a.html'), 'a2');
+    writeFileSync(path.join(site.root, 'notes.log'), 'n2');
+    await sleep(400);
+    writeFileSync(path.join(site.root, 'index.html'), PAGE.replace('one', 'two'));
+    expect(await site.settle(1)).toMatchObject([{ kind: 'reload', paths: ['/index.html'] }]);
+    expect((await site.watchStats()).thread).toBe('worker');
+  });
+
+  it('applies a watch.ignore function (running the watcher on the main thread)', async () => {
+    const site = await watchedSite(
+      { 'index.html': PAGE, 'secret/a.html': 'a' },
+      { watch: { ignore: [(file: string) => file.includes(`${path.sep}secret`)] } },
+    );
+    expect((await site.watchStats()).thread).toBe('main');
+    writeFileSync(path.join(site.root, 'secret/a.html'), 'a2');
+    await sleep(400);
+    writeFileSync(path.join(site.root, 'index.html'), PAGE.replace('one', 'two'));
+    expect(await site.settle(1)).toMatchObject([{ kind: 'reload', paths: ['/index.html'] }]);
+  });
+
+  it('watches watch.paths folders outside the served one', async () => {
+    const shared = tempProject({ 'theme.css': 'a {}' });
+    const site = await watchedSite({ 'index.html': PAGE }, { watch: { paths: [shared] } });
+    writeFileSync(path.join(shared, 'theme.css'), 'a { color: red }');
+    const messages = await site.settle(1);
+    expect(messages).toMatchObject([{ kind: 'reload', paths: [path.join(shared, 'theme.css')] }]);
+  });
+});
+
+describe('polling', () => {
+  it('sees changes when watch.usePolling is on', async () => {
+    const site = await watchedSite({ 'index.html': PAGE, 'style.css': 'h1 {}' }, { watch: { usePolling: true, interval: 50 } });
+    expect((await site.watchStats()).polling).toBe(true);
+    writeFileSync(path.join(site.root, 'style.css'), 'h1 { color: red }');
+    expect(await site.settle(1)).toMatchObject([{ kind: 'css', paths: ['/style.css'] }]);
+    writeFileSync(path.join(site.root, 'new.html'), 'new');
+    expect((await site.settle(2))[1]).toMatchObject({ kind: 'reload', paths: ['/new.html'] });
+  });
+
+  it('is forced by DEVPUSH_POLLING=1', async () => {
+    process.env.DEVPUSH_POLLING = '1';
+    try {
+      const site = await watchedSite({ 'index.html': PAGE }, { watch: { interval: 50 } });
+      expect((await site.watchStats()).polling).toBe(true);
+      writeFileSync(path.join(site.root, 'index.html'), PAGE.replace('one', 'polled'));
+      expect(await site.settle(1)).toMatchObject([{ kind: 'reload', paths: ['/index.html'] }]);
+    } finally {
+      delete process.env.DEVPUSH_POLLING;
+    }
+  });
+});
+
+describe('timings', () => {
+  it('shows the last change set\'s stage times at /__devpush/status', async () => {
+    const site = await watchedSite({ 'index.html': PAGE });
+    writeFileSync(path.join(site.root, 'index.html'), PAGE.replace('one', 'two'));
+    await site.settle(1, 0);
+    const stats = await site.watchStats();
+    expect(stats.changeSets).toBe(1);
+    expect(stats.lastChange).toMatchObject({ files: 1 });
+    const last = stats.lastChange!;
+    expect(last.flushedAt).toBeGreaterThanOrEqual(last.lastEventAt);
+    expect(last.delayMs).toBeGreaterThanOrEqual(last.afterLastEventMs);
+  });
+});

@@ -1,0 +1,165 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Coalescer, mergeEvent, type ChangeSet, type FileEvent, type PendingChange, type Verdict } from '../../src/watch/coalesce.js';
+
+describe('mergeEvent', () => {
+  it('keeps the net effect of two events on one path', () => {
+    expect(mergeEvent(undefined, 'change')).toBe('change');
+    expect(mergeEvent('add', 'change')).toBe('add');
+    expect(mergeEvent('add', 'unlink')).toBeNull();
+    expect(mergeEvent('unlink', 'add')).toBe('change');
+    expect(mergeEvent('change', 'unlink')).toBe('unlink');
+    expect(mergeEvent('addDir', 'unlinkDir')).toBeNull();
+    expect(mergeEvent('unlinkDir', 'addDir')).toBe('addDir');
+  });
+
+  it('never lets a touch hide an event, and lets an event replace a touch', () => {
+    expect(mergeEvent('unlink', 'touch')).toBe('unlink');
+    expect(mergeEvent('add', 'touch')).toBe('add');
+    expect(mergeEvent('touch', 'change')).toBe('change');
+    expect(mergeEvent(undefined, 'touch')).toBe('touch');
+  });
+});
+
+/** A settle stand-in: every path is reported as its event, unless a rule says otherwise. */
+class FakeDisk {
+  checks: string[][] = [];
+  rule: (file: string, change: PendingChange, force: boolean) => Verdict = (_file, change) => ({
+    kind: 'report',
+    event: change.event === 'touch' ? 'change' : change.event,
+  });
+  /** While set, checks wait until it resolves (to add events in the middle of one). */
+  gate: Promise<void> | null = null;
+  settle = async (changes: ReadonlyMap<string, PendingChange>, force: boolean) => {
+    this.checks.push([...changes.keys()]);
+    if (this.gate) await this.gate;
+    return new Map([...changes].map(([file, change]) => [file, this.rule(file, change, force)] as const));
+  };
+}
+
+const made: Coalescer[] = [];
+afterEach(() => made.splice(0).forEach((coalescer) => coalescer.dispose()));
+
+function setup(options: Partial<{ quietMs: number; burstQuietMs: number; maxWaitMs: number; retryMs: number }> = {}) {
+  const disk = new FakeDisk();
+  const sets: ChangeSet[] = [];
+  const coalescer = new Coalescer({ quietMs: 5, burstQuietMs: 20, maxWaitMs: 5000, retryMs: 5, ...options }, disk.settle, (set) => sets.push(set));
+  made.push(coalescer);
+  const entries = (set: ChangeSet | undefined): [string, FileEvent][] => [...(set ?? new Map<string, FileEvent>())].sort();
+  return { disk, sets, coalescer, entries };
+}
+
+const settled = (coalescer: Coalescer) => vi.waitFor(() => expect(coalescer.busy).toBe(false), { timeout: 5000 });
+
+describe('Coalescer', () => {
+  it('sends a lone change as one set, with its timing', async () => {
+    const { sets, coalescer, entries } = setup();
+    coalescer.add('change', '/site/a.html');
+    await settled(coalescer);
+    expect(sets).toHaveLength(1);
+    expect(entries(sets[0])).toEqual([['/site/a.html', 'change']]);
+    const { timing } = sets[0]!;
+    expect(timing.flushedAt).toBeGreaterThanOrEqual(timing.lastEventAt);
+    expect(timing.lastEventAt).toBeGreaterThanOrEqual(timing.firstEventAt);
+    expect(timing.events).toBe(1);
+  });
+
+  it('gathers a burst of many files into one set', async () => {
+    const { sets, coalescer, disk } = setup();
+    for (let i = 0; i < 500; i++) coalescer.add('change', `/site/f${i}.html`);
+    await settled(coalescer);
+    expect(sets).toHaveLength(1);
+    expect(sets[0]!.size).toBe(500);
+    expect(disk.checks).toHaveLength(1);
+  });
+
+  it('merges an atomic save (unlink then add) into one change', async () => {
+    const { sets, coalescer, entries } = setup();
+    coalescer.add('unlink', '/site/a.html');
+    coalescer.add('add', '/site/a.html');
+    await settled(coalescer);
+    expect(entries(sets[0])).toEqual([['/site/a.html', 'change']]);
+  });
+
+  it('sends nothing for a temp file created and removed within the burst', async () => {
+    const { sets, coalescer, disk } = setup();
+    coalescer.add('add', '/site/a.html.1234');
+    coalescer.add('unlink', '/site/a.html.1234');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sets.every((set) => set.size === 0)).toBe(true);
+    expect(disk.checks.flat()).toEqual([]);
+  });
+
+  it('leaves out files found unchanged and counts them', async () => {
+    const { sets, coalescer, disk, entries } = setup();
+    disk.rule = (file) => (file.endsWith('same.css') ? { kind: 'skip' } : { kind: 'report', event: 'change' });
+    coalescer.add('change', '/site/same.css');
+    coalescer.add('change', '/site/new.css');
+    await settled(coalescer);
+    expect(sets).toHaveLength(1);
+    expect(entries(sets[0])).toEqual([['/site/new.css', 'change']]);
+    expect(sets[0]!.timing.unchanged).toBe(1);
+  });
+
+  it('holds the whole burst while one file is still being written, then sends it once', async () => {
+    const { sets, coalescer, disk, entries } = setup();
+    let looks = 0;
+    disk.rule = (file, change) => {
+      if (file.endsWith('big.bin') && ++looks < 4) return { kind: 'wait' };
+      return { kind: 'report', event: change.event as FileEvent };
+    };
+    coalescer.add('change', '/site/big.bin');
+    coalescer.add('change', '/site/index.html');
+    await settled(coalescer);
+    expect(sets).toHaveLength(1);
+    expect(entries(sets[0])).toEqual([
+      ['/site/big.bin', 'change'],
+      ['/site/index.html', 'change'],
+    ]);
+    expect(looks).toBe(4);
+    // Files already found changed are not read again while the burst waits.
+    expect(disk.checks.filter((check) => check.includes('/site/index.html'))).toHaveLength(1);
+  });
+
+  it('keeps the burst open for events that arrive while it is being checked', async () => {
+    const { sets, coalescer, disk } = setup();
+    let open!: () => void;
+    disk.gate = new Promise((resolve) => (open = resolve));
+    coalescer.add('change', '/site/a.html');
+    await vi.waitFor(() => expect(disk.checks).toHaveLength(1));
+    coalescer.add('change', '/site/b.html');
+    open();
+    await settled(coalescer);
+    expect(sets).toHaveLength(1);
+    expect([...sets[0]!.keys()].sort()).toEqual(['/site/a.html', '/site/b.html']);
+  });
+
+  it('keeps a file found changed in the set even when a later look finds it as it was', async () => {
+    const { sets, coalescer, disk, entries } = setup();
+    let open!: () => void;
+    disk.gate = new Promise((resolve) => (open = resolve));
+    let looks = 0;
+    disk.rule = () => (++looks === 1 ? { kind: 'report', event: 'change' } : { kind: 'skip' });
+    coalescer.add('change', '/site/a.html');
+    await vi.waitFor(() => expect(disk.checks).toHaveLength(1));
+    coalescer.add('touch', '/site/a.html');
+    open();
+    await settled(coalescer);
+    expect(sets.filter((set) => set.size > 0)).toHaveLength(1);
+    expect(entries(sets[0])).toEqual([['/site/a.html', 'change']]);
+  });
+
+  it('cuts an endless stream at the max wait, forcing a look and carrying late events over', async () => {
+    const { sets, coalescer, disk } = setup({ maxWaitMs: 60 });
+    const forced: boolean[] = [];
+    disk.rule = (_file, change, force) => {
+      forced.push(force);
+      return force ? { kind: 'report', event: change.event as FileEvent } : { kind: 'wait' };
+    };
+    const stream = setInterval(() => coalescer.add('change', '/site/log.txt'), 2);
+    await vi.waitFor(() => expect(sets.length).toBeGreaterThanOrEqual(1), { timeout: 5000 });
+    clearInterval(stream);
+    await settled(coalescer);
+    expect(sets[0]!.size).toBe(1);
+    expect(forced).toContain(true);
+  });
+});
