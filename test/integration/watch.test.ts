@@ -116,10 +116,10 @@ describe('complete writes only', () => {
     const chunk = Buffer.alloc(64 * 1024, 'x');
     const stream = createWriteStream(path.join(site.root, 'data.txt'));
     for (let i = 0; i < 96; i++) {
-      if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve));
-      await new Promise((resolve) => setImmediate(resolve));
+      if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+      await new Promise<void>((resolve) => setImmediate(() => resolve()));
     }
-    await new Promise((resolve) => stream.end(resolve));
+    await new Promise<void>((resolve) => stream.end(() => resolve()));
     const messages = await site.settle(1);
     expect(messages).toMatchObject([{ kind: 'reload', paths: ['/data.txt'] }]);
     expect((await site.fetchText('/data.txt')).length).toBe(96 * 64 * 1024);
