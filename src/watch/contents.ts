@@ -147,13 +147,15 @@ export class ContentIndex {
   /**
    * Hashes small files in the background (a few at a time, so served requests are not queued behind
    * it), so that even the first save of a file can be recognized as unchanged. Files an event has
-   * looked at meanwhile keep what the event found.
+   * looked at meanwhile keep what the event found; files written since `since` are handed to
+   * `changedSince` instead.
    */
-  async seed(files: Iterable<string>): Promise<void> {
+  async seed(files: Iterable<string>, since: number, changedSince: (file: string) => void): Promise<void> {
     const queue = files[Symbol.iterator]();
     const worker = async () => {
       for (let next = queue.next(); !next.done && !this.stopped; next = queue.next()) {
-        await this.seedOne(next.value).catch(() => undefined); // a file that vanished or cannot be read: its event will tell
+        // A file that vanished or cannot be read: its event will tell.
+        await this.seedOne(next.value, since, changedSince).catch(() => undefined);
       }
     };
     await Promise.all(Array.from({ length: SEED_CONCURRENCY }, worker));
@@ -164,10 +166,15 @@ export class ContentIndex {
     this.stopped = true;
   }
 
-  private async seedOne(file: string): Promise<void> {
+  private async seedOne(file: string, since: number, changedSince: (file: string) => void): Promise<void> {
     if (this.known.has(file)) return;
     const before = await stat(file);
     if (!before.isFile()) return;
+    if (before.mtimeMs >= since) {
+      // Written while the first scan ran, which reports nothing: a page served meanwhile has older bytes.
+      changedSince(file);
+      return;
+    }
     if (before.size > SEED_LIMIT) {
       // Known to exist, not read: its first change is always reported.
       this.remember(file, { hash: `stat:${before.size}:${before.mtimeMs}`, size: before.size, mtimeMs: before.mtimeMs, ino: before.ino, seeded: true });

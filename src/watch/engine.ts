@@ -13,6 +13,8 @@ export interface EngineOptions {
   ignore: readonly IgnoreMatcher[];
   usePolling: boolean;
   interval: number;
+  /** When watching was asked for (ms since the epoch): files written after it are changes even if the first scan saw them. */
+  since: number;
   tuning?: Partial<CoalesceOptions & SettleOptions>;
 }
 
@@ -76,10 +78,12 @@ export function startEngine(options: EngineOptions, on: EngineEvents): Engine {
     // Hash small files in the background, after the first page could be served.
     setTimeout(() => {
       if (closed) return;
-      void index.seed(watchedFiles(watcher)).then(() => {
+      // mtimes lag Date.now() by up to a clock tick, so a save in the first few ms can be missed; a
+      // margin would instead report files written just before start-up.
+      void index.seed(watchedFiles(watcher), options.since, (file) => coalescer.add('change', file)).then(() => {
         if (!closed) on.hashed(index.size);
       });
-    }, 200);
+    }, 50);
   });
   return {
     async close() {

@@ -77,6 +77,7 @@ export function startWatcher(options: WatchOptions): Watcher {
     ignore: options.ignore,
     usePolling: decision.usePolling,
     interval: options.interval,
+    since: Date.now(),
     tuning: options.tuning,
   };
   const debug = /\bwatch\b/.test(process.env.DEVPUSH_DEBUG ?? '');

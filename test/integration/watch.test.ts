@@ -1,8 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, renameSync, rmSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { createServer } from '../../src/index.js';
 import type { ReloadMessage, ServerMessage } from '../../src/protocol.js';
+import { fetchToken, WsProbe } from '../helpers/channel.js';
 import { removeTempProjects, tempProject } from '../helpers/fixture.js';
 import { closeWatchedSites, sleep, watchedSite } from '../helpers/watch.js';
 
@@ -195,6 +197,29 @@ describe('every kind of event', () => {
     writeFileSync(path.join(site.root, 'index.html'), PAGE.replace('one', 'after the storm'));
     await site.settle(before + 1);
     expect(site.changes().at(-1)).toMatchObject({ kind: 'reload', paths: ['/index.html'] });
+  });
+});
+
+describe('start-up', () => {
+  it('reports a file saved while the first scan was still running', async () => {
+    const root = tempProject({ 'index.html': PAGE, 'style.css': 'h1 {}' });
+    const server = await createServer({ root, configFile: false, server: { port: 0 }, logLevel: 'silent' });
+    try {
+      // A browser gets the page, then it is saved at once, before the watcher is ready.
+      const base = server.url.replace('localhost', '127.0.0.1');
+      const page = await (await fetch(base)).text();
+      const since = /since=([^"&]+)/.exec(page)![1]!;
+      writeFileSync(path.join(root, 'index.html'), PAGE.replace('one', 'early'));
+      const probe = new WsProbe(WsProbe.url(base, await fetchToken(base), `&since=${since}`));
+      try {
+        await vi.waitFor(() => expect(probe.kinds()).toContain('reload'), { timeout: 15_000 });
+        expect(probe.messages.find((m) => m.kind === 'reload')).toMatchObject({ paths: ['/index.html'] });
+      } finally {
+        probe.close();
+      }
+    } finally {
+      await server.close();
+    }
   });
 });
 
