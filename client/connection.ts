@@ -20,6 +20,8 @@ export interface ConnectionEvents {
   /** A message to apply (already de-duplicated: each replayable message arrives here once). */
   message(message: ServerMessage): void;
   state(state: ConnectionState, transport: TransportName | null): void;
+  /** Every message heard, pings and repeats included (the status page refreshes on it). */
+  heard?(message: ServerMessage): void;
 }
 
 const BACKOFF_FIRST_MS = 300;
@@ -140,6 +142,7 @@ export class ChannelConnection {
         const message = parseMessage(text);
         if (!message) return;
         this.lastHeard = Date.now();
+        this.events.heard?.(message);
         if (message.kind === 'hello' && !up) {
           up = true;
           if (this.bootId === null) this.bootId = message.bootId;
@@ -250,6 +253,7 @@ export class ChannelConnection {
       return;
     }
     this.lastHeard = Date.now();
+    if (relay.type === 'message') this.events.heard?.(relay.message);
     if (relay.type === 'state') {
       this.leaderUp = relay.state === 'up';
       this.events.state(relay.state, relay.transport);

@@ -20,8 +20,9 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'cl
 });
 await build({
   absWorkingDir: root,
-  entryPoints: ['client/main.ts'],
-  outfile: 'dist/client/client.js',
+  // client.js goes into every page; status.js drives the live status page at /__devpush/.
+  entryPoints: { client: 'client/main.ts', status: 'client/status-page.ts' },
+  outdir: 'dist/client',
   bundle: true,
   format: 'esm',
   target: 'es2020',

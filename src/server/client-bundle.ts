@@ -15,9 +15,9 @@ export function packageRoot(): string {
   return dir;
 }
 
-/** Reads the built client once at start-up and bakes in this run's settings. */
-export function loadClientBundle(config: ClientConfig): Buffer {
-  const file = path.join(packageRoot(), 'dist', 'client', 'client.js');
+/** Reads a built browser bundle (`client.js`, `status.js`) once at start-up and bakes in this run's settings. */
+export function loadClientBundle(config: ClientConfig, name = 'client.js'): Buffer {
+  const file = path.join(packageRoot(), 'dist', 'client', name);
   if (!existsSync(file)) {
     throw new DevpushError(`The browser client is not built (${file} is missing). Run: npm run build`);
   }

@@ -19,6 +19,7 @@ import { listen } from './listen.js';
 import { FileAccess, parseTarget } from './paths.js';
 import { Pipeline } from './pipeline.js';
 import { sendJson, sendText } from './respond.js';
+import { statusPageHtml } from './status-page.js';
 import { serveStatic } from './static.js';
 import { statusReport } from './timing.js';
 
@@ -69,7 +70,9 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     },
   });
   const hub = channel.hub;
-  const clientBundle = loadClientBundle({ token, transports: channel.offered, heartbeatMs: config.channel.heartbeatMs });
+  const clientConfig = { token, transports: channel.offered, heartbeatMs: config.channel.heartbeatMs };
+  const clientBundle = loadClientBundle(clientConfig);
+  const statusBundle = loadClientBundle(clientConfig, 'status.js');
   const access = new FileAccess({ root: config.root, allow: options.fsAllow, deny: options.fsDeny });
   const builder: Builder = new Builder({
     root: config.root,
@@ -105,6 +108,13 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
         'Cache-Control': 'no-cache',
       });
       res.end(req.method === 'HEAD' ? undefined : clientBundle);
+    } else if (route === 'status.js') {
+      res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Content-Length': statusBundle.length, 'Cache-Control': 'no-cache' });
+      res.end(req.method === 'HEAD' ? undefined : statusBundle);
+    } else if (route === '') {
+      const html = statusPageHtml(hub.currentId);
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html), 'Cache-Control': 'no-store' });
+      res.end(req.method === 'HEAD' ? undefined : html);
     } else if (route === 'status') {
       sendJson(res, statusReport({ ...hub.stats(), build: builder.stats(), watch: watcher?.stats() ?? null }, pipeline.timings.list()));
     } else if (`${ROUTE_PREFIX}${route}`.startsWith(ASSET_PREFIX)) {

@@ -170,3 +170,17 @@ describe('tabs sharing one connection, in Chromium', () => {
     await context.close();
   });
 });
+
+describe('the live status page, in Chromium', () => {
+  it('shows the channel and follows it live', async () => {
+    const { url } = await serve({ upgrade: 'refuse' });
+    const page = await browser.newPage();
+    await page.goto(new URL('/__devpush/', url).href);
+    await expect.poll(() => page.textContent('#state'), SLOW).toBe('up (sse)');
+    await expect.poll(() => page.textContent('tr[data-rung="sse"] td:first-of-type'), SLOW).toBe('1');
+    server!.send('status-page', 1);
+    await expect.poll(() => page.textContent('#seq'), SLOW).toBe(String(server!.stats().seq));
+    expect(await page.textContent('#last')).toContain('custom');
+    await page.close();
+  });
+});

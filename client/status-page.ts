@@ -1,0 +1,84 @@
+// The live status page at /__devpush/: the channel's statistics, refreshed whenever the channel itself
+// says something (a change, a ping), through the same connection code as every page.
+import { CURSOR_PARAM, ROUTE_PREFIX, type TransportName } from '../src/protocol.js';
+import { ChannelConnection } from './connection.js';
+
+interface TransportStats {
+  connected: number;
+  total: number;
+  messages: number;
+  bytes: number;
+  reconnects: number;
+  resumes: number;
+  resyncs: number;
+  drops: number;
+}
+
+interface Status {
+  bootId: string;
+  seq: number;
+  ringSize: number;
+  transports: Record<TransportName, TransportStats>;
+  lastChange: { id: string; kind: string; at: string } | null;
+}
+
+const COLUMNS: (keyof TransportStats)[] = ['connected', 'total', 'messages', 'bytes', 'reconnects', 'resumes', 'resyncs', 'drops'];
+const self = new URL(import.meta.url);
+let refreshing = false;
+let again = false;
+
+function cell(tag: 'td' | 'th', text: string): HTMLElement {
+  const element = document.createElement(tag);
+  element.textContent = text;
+  return element;
+}
+
+function setText(id: string, text: string): void {
+  const element = document.getElementById(id);
+  if (element) element.textContent = text;
+}
+
+function render(status: Status): void {
+  setText('boot', status.bootId);
+  setText('seq', String(status.seq));
+  setText('ring', String(status.ringSize));
+  setText('last', status.lastChange ? `${status.lastChange.kind} (${status.lastChange.id}) at ${status.lastChange.at}` : 'none yet');
+  const rows = Object.entries(status.transports).map(([name, stats]) => {
+    const row = document.createElement('tr');
+    row.dataset.rung = name;
+    row.append(cell('th', name), ...COLUMNS.map((column) => cell('td', String(stats[column]))));
+    return row;
+  });
+  document.getElementById('rungs')?.replaceChildren(...rows);
+}
+
+/** One request at a time; a refresh asked for meanwhile runs once the current one is done. */
+async function refresh(): Promise<void> {
+  if (refreshing) {
+    again = true;
+    return;
+  }
+  refreshing = true;
+  try {
+    const response = await fetch(new URL(`${ROUTE_PREFIX}status`, self.origin), { cache: 'no-store' });
+    if (response.ok) render((await response.json()) as Status);
+  } catch {
+    // The connection's state line already says when the server is unreachable.
+  } finally {
+    refreshing = false;
+    if (again) {
+      again = false;
+      void refresh();
+    }
+  }
+}
+
+const connection = new ChannelConnection(self.origin, __DEVPUSH_CONFIG__, self.searchParams.get(CURSOR_PARAM), {
+  message: () => void refresh(),
+  heard: () => void refresh(),
+  state(state, transport) {
+    setText('state', transport ? `${state} (${transport})` : state);
+    void refresh();
+  },
+});
+connection.start();
