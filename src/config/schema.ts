@@ -4,6 +4,12 @@ import { rules, type Section } from './validate.js';
 
 const { boolean, string, integer, arrayOf, either, func, regexp } = rules;
 
+/** Host names (`myapp.test`, `.myapp.test` for its subdomains too) or addresses; no wildcard that admits every name. */
+const hostNames = () => ({
+  expected: 'an array of host names such as "myapp.test" or ".myapp.test" (no port, no "*")',
+  test: (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string' && /^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$|^[0-9a-f:]+$/i.test(x)),
+});
+
 /** Origins as browsers send them (`http://localhost:8000`); `*` is refused: devpush never allows every origin. */
 const origins = () => ({
   expected: 'an array of origins such as "http://localhost:8000" (scheme, host and port; "*" is not allowed)',
@@ -17,7 +23,7 @@ export const CONFIG_SCHEMA: Section = {
     host: string(),
     strictPort: boolean(),
     open: either(boolean(), string()),
-    allowedHosts: arrayOf(string()),
+    allowedHosts: hostNames(),
     cors: { origins: origins() },
     fs: { allow: arrayOf(string()), deny: arrayOf(string()) },
     maxConnections: integer(1, 100_000),
