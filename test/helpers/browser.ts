@@ -4,7 +4,7 @@ import { chromium, type Browser } from 'playwright-core';
  * Launches the system Chromium (found by scripts/find-chromium.js, passed as DEVPUSH_CHROMIUM by
  * `npm test`). A missing browser is a failure, never a skip.
  */
-export async function launchBrowser(): Promise<{ browser: Browser; close(): Promise<void> }> {
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<{ browser: Browser; close(): Promise<void> }> {
   const executablePath = process.env.DEVPUSH_CHROMIUM ?? '/usr/bin/chromium';
   // Playwright gives every launch a fresh, throw-away --user-data-dir of its own.
   const browser = await chromium.launch({
@@ -18,6 +18,7 @@ export async function launchBrowser(): Promise<{ browser: Browser; close(): Prom
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
   return {
