@@ -147,10 +147,12 @@ describe('foreign, IP-literal and null Origins', () => {
     await expectStillServes(port);
   });
 
-  test('the status page fetched by a foreign page → 403', async () => {
-    const response = await rawGet(port, '/__devpush/status', { Origin: 'https://evil.example' });
+  test.each(['/__devpush/status', '/__devpush/', '/__devpush/status.js'])('the status route %s fetched by a foreign page → 403', async (target) => {
+    const response = await rawGet(port, target, { Origin: 'https://evil.example' });
     expect(response.status).toBe(403);
     expect(response.body).not.toContain('bootId');
+    expect(response.raw.toString('latin1')).not.toContain(token);
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   test.each([
@@ -198,6 +200,7 @@ describe('cross-site no-cors loads (<script src>, <img src>)', () => {
   test.each([
     ['a project script', '/app.js', 'script'],
     ['the client script (it carries the token)', '/__devpush/client.js', 'script'],
+    ['the status page script (it carries the token too)', '/__devpush/status.js', 'script'],
     ['a build entry', '/src/main.ts', 'script'],
     ['a page as an image', '/', 'image'],
   ])('%s loaded cross-site → 403 without its bytes', async (_why, target, dest) => {
