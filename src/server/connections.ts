@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 
 export interface ConnectionLimits {
-  /** Open TCP connections from one remote address (a tab holds one channel socket and a few HTTP ones). */
+  /** Open TCP connections from one peer (an IPv4 address or an IPv6 /64); a tab holds one channel socket and a few HTTP ones. */
   perPeer: number;
   /** Open TCP connections in all. */
   total: number;
@@ -22,7 +22,7 @@ export function limitConnections(server: Server, limits: ConnectionLimits): void
   let total = 0;
   // First in line, before node:http attaches its parser, so a refused socket is closed as early as possible.
   server.prependListener('connection', (socket: Socket) => {
-    const peer = socket.remoteAddress ?? 'unknown';
+    const peer = peerOf(socket.remoteAddress);
     const fromPeer = perPeer.get(peer) ?? 0;
     if (fromPeer >= limits.perPeer || total >= limits.total) {
       socket.on('error', () => socket.destroy());
@@ -38,4 +38,20 @@ export function limitConnections(server: Server, limits: ConnectionLimits): void
       else perPeer.set(peer, left);
     });
   });
+}
+
+/**
+ * Whom a connection counts against: its IPv4 address, or the /64 of an IPv6 one, since a single host
+ * on an IPv6 network can pick any address of its /64 (an IPv4-mapped address counts as its IPv4).
+ */
+export function peerOf(address: string | undefined): string {
+  if (!address) return 'unknown';
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (isIP(address) !== 6) return address;
+  const [head = '', tail = ''] = address.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = address.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }

@@ -1,5 +1,6 @@
 import { networkInterfaces } from 'node:os';
 import { describe, expect, test } from 'vitest';
+import { peerOf } from '../../src/server/connections.js';
 import { exposureWarning, isLoopbackHost, reachableUrls } from '../../src/server/exposure.js';
 import { Guard } from '../../src/server/guard.js';
 import { parseTarget } from '../../src/server/paths.js';
@@ -60,5 +61,21 @@ describe('parseTarget', () => {
 
   test.each(['/a/../b', '/%2e%2e', '/a%5cb', '/a%00', '/a#b', 'http://x/a', '*', '/%c0%ae'])('refuses %s', (raw) => {
     expect(parseTarget(raw)).toMatchObject({ status: 400 });
+  });
+});
+
+describe('whom a connection counts against', () => {
+  test.each([
+    ['127.0.0.1', '127.0.0.1'],
+    ['::ffff:192.168.1.9', '192.168.1.9'],
+    ['2001:db8:1:2:aaaa:bbbb:cccc:dddd', '2001:db8:1:2::/64'],
+    ['2001:db8:1:2::1', '2001:db8:1:2::/64'],
+    ['2001:0db8:0001:0002:0:0:0:ffff', '2001:db8:1:2::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['::1', '0:0:0:0::/64'],
+    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+    [undefined, 'unknown'],
+  ])('%s → %s', (address, peer) => {
+    expect(peerOf(address)).toBe(peer);
   });
 });
