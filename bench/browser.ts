@@ -11,6 +11,8 @@ export interface PageState {
   at: number;
   /** When this document's navigation started (the page's epoch clock). */
   navigationStart: number;
+  /** When the first byte of the document arrived (the page's epoch clock), once it has. */
+  documentAt: number | null;
 }
 
 export interface Report {
@@ -28,6 +30,10 @@ export interface Report {
 function probe(): void {
   const report = (window as unknown as { __benchReport(state: unknown): void }).__benchReport;
   let last = '';
+  const documentArrived = () => {
+    const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+    return entry && entry.responseStart > 0 ? performance.timeOrigin + entry.responseStart : null;
+  };
   const check = () => {
     const marker = document.getElementById('marker');
     const devpush = (window as unknown as { __devpush?: { state: string; transport: string | null } }).__devpush;
@@ -38,6 +44,7 @@ function probe(): void {
       channel,
       at: performance.timeOrigin + performance.now(),
       navigationStart: performance.timeOrigin,
+      documentAt: documentArrived(),
     };
     const key = `${state.text}|${state.color}|${channel}`;
     if (key === last) return;

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChangeTiming } from '../src/server/timing.js';
@@ -129,6 +129,16 @@ export class DevpushProcess {
   async memory(): Promise<Memory | undefined> {
     if (this.inspector) return this.inspector.memoryAfterGc();
     return (await this.status()).memory;
+  }
+
+  /** Writes the CPU profile recorded since `inspector.startProfile()` to bench/results/profile-<name>.cpuprofile. */
+  async saveProfile(name: string): Promise<string | null> {
+    if (!this.inspector) return null;
+    const dir = path.join(REPO_ROOT, 'bench/results');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `profile-${name.replace(/[^\w.-]+/g, '-')}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(await this.inspector.stopProfile()));
+    return file;
   }
 
   /** RSS of the server and its child processes (esbuild's service) in bytes; Linux only. */

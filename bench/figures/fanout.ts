@@ -56,6 +56,7 @@ async function runCase(rung: Rung, count: number, settings: Settings): Promise<F
     const reachAll: number[] = [];
     const cpu: number[] = [];
     let missing = 0;
+    if (settings.profile) await server.inspector!.startProfile();
     const seen = new Set((await server.status()).changes?.flatMap((c) => c.messages) ?? []);
     for (let n = 1; n <= settings.broadcasts + 1; n++) {
       site.write('style.css', stylesheet(n));
@@ -74,6 +75,7 @@ async function runCase(rung: Rung, count: number, settings: Settings): Promise<F
       reachAll.push(Math.max(...latencies));
       cpu.push(timing.publishCpuUs / 1000);
     }
+    if (settings.profile) await server.saveProfile(`fanout-${rung}-${count}`);
     const rssPer = (loaded.rss - baseline.rss) / count / KiB;
     const heapPer = (loaded.heapUsed - baseline.heapUsed) / count / KiB;
     const reach = summarize(reachAll);

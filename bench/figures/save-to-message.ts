@@ -1,9 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { ServerMessage } from '../../src/protocol.js';
 import { openProbe, type ChannelProbe, type Rung } from '../channel-clients.js';
 import { preciseNow, sleep, until, within } from '../clock.js';
-import { DevpushProcess, REPO_ROOT } from '../devpush.js';
+import { DevpushProcess } from '../devpush.js';
 import { measured, notAvailable, type Figure } from '../figure.js';
 import { leafModule, staticPage, staticProject, stylesheet, tsProject, type Project } from '../projects.js';
 import type { Settings } from '../settings.js';
@@ -108,10 +106,7 @@ async function runCase(c: Case, settings: Settings): Promise<Figure[]> {
       }
       await sleep(settings.pauseMs);
     }
-    if (settings.profile && server.inspector) {
-      const file = path.join(REPO_ROOT, 'bench/results', `profile-save-to-message-${c.name.replace(/\W+/g, '-')}.cpuprofile`);
-      writeFileSync(file, JSON.stringify(await server.inspector.stopProfile()));
-    }
+    if (settings.profile) await server.saveProfile(`save-to-message-${c.name}`);
     for (const l of listeners.values()) l.probe.close();
     const split = medians({ watcher: stages.watcher, queue: stages.queue, rebuild: stages.rebuild });
     return RUNGS.map((rung) => {

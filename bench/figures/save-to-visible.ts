@@ -66,6 +66,8 @@ async function runCase(browser: BenchBrowser, c: Case, settings: Settings): Prom
     await page.waitUntilReady((s) => s.text !== 'loading');
     const samples: number[] = [];
     const reportLag: number[] = [];
+    // For reloads: write → navigation start → first byte of the document → state shown.
+    const stages = { toNavigation: [] as number[], document: [] as number[], scripts: [] as number[] };
     for (let n = 1; n <= settings.warmup + settings.edits; n++) {
       const shown = page.waitFor(matches(n), `${c.name}: edit ${n} to show`);
       const writeAt = preciseNow();
@@ -74,13 +76,23 @@ async function runCase(browser: BenchBrowser, c: Case, settings: Settings): Prom
       if (n > settings.warmup) {
         samples.push(report.state.at - writeAt);
         reportLag.push(report.receivedAt - report.state.at);
+        const { navigationStart, documentAt, at } = report.state;
+        if (navigationStart > writeAt && documentAt !== null) {
+          stages.toNavigation.push(navigationStart - writeAt);
+          stages.document.push(documentAt - navigationStart);
+          stages.scripts.push(at - documentAt);
+        }
       }
       await page.waitUntilReady(matches(n));
       await sleep(settings.pauseMs);
     }
+    const split = stages.toNavigation.length ? medians(stages) : null;
     return measured(GROUP, c.name, 'ms', samples, {
       target: c.target,
-      detail: { medianReportLagMs: medians({ lag: reportLag }).lag, browser: browser.version },
+      ...(split && {
+        note: `p50 stages: write → reload starts ${split.toNavigation} · first byte ${split.document} · page shows it ${split.scripts} ms`,
+      }),
+      detail: { medianReportLagMs: medians({ lag: reportLag }).lag, browser: browser.version, stagesP50Ms: split },
     });
   } finally {
     await page?.close();
