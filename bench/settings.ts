@@ -21,16 +21,16 @@ export function settingsFor(argv: readonly string[]): Settings {
   const quick = argv.includes('--quick');
   return {
     quick,
-    edits: quick ? 10 : 25,
+    edits: quick ? 8 : 25,
     warmup: quick ? 2 : 4,
     pauseMs: 150,
     bursts: quick ? 3 : 8,
     burstSizes: [200, 500],
     fanoutClients: quick ? [100, 1000] : [100, 1000, 5000],
-    broadcasts: quick ? 5 : 15,
+    broadcasts: quick ? 4 : 15,
     coldStarts: quick ? 5 : 15,
     leakCycles: quick ? 2000 : 10_000,
-    fallbackLoads: quick ? 2 : 6,
+    fallbackLoads: quick ? 1 : 6,
     profile: argv.includes('--profile'),
   };
 }
