@@ -26,8 +26,11 @@ export interface ConnectionEvents {
 
 const BACKOFF_FIRST_MS = 300;
 const BACKOFF_MAX_MS = 5000;
-/** While up on a lower rung, how often to see whether a better one works again (ms, ± jitter). */
-const BETTER_RUNG_RETRY_MS = 60_000;
+/**
+ * While up on a lower rung, try the best one again every this many heartbeats (± jitter): a minute
+ * with the default 15 s heartbeat.
+ */
+const BETTER_RUNG_RETRY_HEARTBEATS = 4;
 const RUNG_KEY = 'devpush:rung';
 /** A reload for a restarted server is not repeated within this window: never a reload loop. */
 const RESTART_RELOAD_KEY = 'devpush:restart-reload';
@@ -342,7 +345,7 @@ export class ChannelConnection {
   /** While up on a lower rung, try the best one now and then; switch over if it says hello. */
   private scheduleBetterRung(): void {
     if (this.rungIndex === 0) return;
-    const delay = BETTER_RUNG_RETRY_MS * (0.75 + Math.random() / 2);
+    const delay = BETTER_RUNG_RETRY_HEARTBEATS * this.config.heartbeatMs * (0.75 + Math.random() / 2);
     this.better = setTimeout(() => this.tryBetterRung(), delay);
   }
 

@@ -1,3 +1,4 @@
+import { describeValue, didYouMean } from '../errors.js';
 import { TRANSPORT_NAMES } from '../protocol.js';
 import { BUILD_SCHEMA } from './build.js';
 import { rules, type Section } from './validate.js';
@@ -44,6 +45,7 @@ export const CONFIG_SCHEMA: Section = {
         v.length > 0 &&
         v.every((x) => (TRANSPORT_NAMES as readonly unknown[]).includes(x)) &&
         new Set(v).size === v.length,
+      found: describeRungList,
     },
     heartbeatMs: integer(1_000, 120_000),
     ring: { maxMessages: integer(1, 100_000), maxAgeMs: integer(1_000, 86_400_000) },
@@ -60,3 +62,19 @@ export const CONFIG_FILE_NAMES = [
 
 export const DEFAULT_PORT = 4800;
 
+
+/** Names the first wrong item of a `channel.transports` list: an unknown rung (with a did-you-mean) or a repeat. */
+function describeRungList(value: unknown): string {
+  if (!Array.isArray(value) || value.length === 0) return describeValue(value);
+  const seen = new Set<unknown>();
+  for (const item of value) {
+    if (!(TRANSPORT_NAMES as readonly unknown[]).includes(item)) {
+      const suggestion = typeof item === 'string' ? didYouMean(item, TRANSPORT_NAMES) : null;
+      const shown = typeof item === 'string' ? JSON.stringify(item) : describeValue(item);
+      return `${shown}, which is no rung${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`;
+    }
+    if (seen.has(item)) return `"${String(item)}" twice`;
+    seen.add(item);
+  }
+  return describeValue(value);
+}

@@ -4,6 +4,8 @@ import { DevpushError, describeValue, didYouMean } from '../errors.js';
 export interface Rule {
   expected: string;
   test(value: unknown): boolean;
+  /** Describes a failing value more precisely than describeValue (e.g. which item is wrong). */
+  found?(value: unknown): string;
 }
 
 /** A section of the config: every known key and its rule (or a nested section). */
@@ -69,7 +71,8 @@ export function validateSection(value: unknown, section: Section, source: string
     if (child === undefined) continue;
     if (isRule(node)) {
       if (!node.test(child)) {
-        throw new DevpushError(`${source}: "${path}" must be ${node.expected}, found ${describeValue(child)}.`);
+        const found = node.found?.(child) ?? describeValue(child);
+        throw new DevpushError(`${source}: "${path}" must be ${node.expected}, found ${found}.`);
       }
     } else {
       validateSection(child, node, source, path);

@@ -84,6 +84,16 @@ describe('the ladder behind a broken network, in Chromium', () => {
     await page.close();
   });
 
+  it('moves back up to WebSocket once the network lets it through again', async () => {
+    const proxy = await serve({ upgrade: 'refuse' }, { heartbeatMs: 1000 });
+    const page = await openOn(proxy.url, 'sse');
+    proxy.set({});
+    await expect.poll(() => state(page), SLOW).toEqual({ state: 'up', transport: 'websocket' });
+    await expect.poll(() => server!.stats().transports.sse.connected, SLOW).toBe(0);
+    await saveReachesPage(page, 'rgb(0, 1, 0)');
+    await page.close();
+  });
+
   it('the stream rung, where it is the best one offered', async () => {
     const { url } = await serve({}, { transports: ['stream', 'poll'] });
     const page = await openOn(url, 'stream');
