@@ -2,7 +2,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { context, type BuildContext, type Message, type Metafile, type OutputFile } from 'esbuild';
 import type { BuildProblem } from '../protocol.js';
-import { toProblem } from './errors.js';
+import { toProblem, withoutRoot } from './errors.js';
 import { entryOptions, type BuildSettings } from './options.js';
 import { collectOutputs, type EntryOutputs } from './outputs.js';
 
@@ -118,7 +118,7 @@ export class Entry {
     const messages = (error as { errors?: Message[] }).errors;
     if (messages?.length) return this.toProblems(messages);
     const text = error instanceof Error ? error.message : String(error);
-    return [{ text, location: null, frame: '' }];
+    return [{ text: withoutRoot(text, this.root), location: null, frame: '' }];
   }
 
   private toProblems(messages: Message[]): BuildProblem[] {

@@ -7,7 +7,7 @@ import type { BuildProblem } from '../protocol.js';
 export function toProblem(message: Message, root: string): BuildProblem {
   const location = message.location;
   // esbuild's notes often say what to do ("mark the path as external", "did you mean"): keep them.
-  const text = [message.text, ...message.notes.map((note) => note.text)].filter(Boolean).join('\n');
+  const text = withoutRoot([message.text, ...message.notes.map((note) => note.text)].filter(Boolean).join('\n'), root);
   if (!location) return { text, location: null, frame: '' };
   const file = path.relative(root, path.resolve(root, location.file)).split(path.sep).join('/');
   return {
@@ -15,6 +15,14 @@ export function toProblem(message: Message, root: string): BuildProblem {
     location: { file, line: location.line, column: location.column + 1, lineText: location.lineText },
     frame: codeFrame(path.resolve(root, location.file), location.line, location.column, location.lineText),
   };
+}
+
+/**
+ * Paths under the served folder, written relative to it: pages see these messages, and what a browser
+ * is shown names no absolute path (esbuild names a deleted entry by its absolute path, for one).
+ */
+export function withoutRoot(text: string, root: string): string {
+  return text.split(`${root}${path.sep}`).join('').split(root).join('.');
 }
 
 /** Two lines either side of the error, numbered, with a caret under the column. */

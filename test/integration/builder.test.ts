@@ -169,6 +169,14 @@ describe('Builder: errors', () => {
     expect(await h.body('/src/main.ts')).toContain('"back"');
   });
 
+  it('names a deleted entry relative to the folder: pages are shown no absolute path', async () => {
+    const h = await harness();
+    await h.body('/src/main.ts');
+    rmSync(path.join(h.root, 'src/main.ts'));
+    const [failed] = await h.rebuild({ 'src/main.ts': 'unlink' });
+    expect(failed?.problems.map((p) => p.text)).toEqual(['Could not resolve "src/main.ts"']);
+  });
+
   it('serves a module that logs the error when the first build fails, and reports that build', async () => {
     const h = await harness({ ...PROJECT, 'src/value.ts': 'export const value = ;\n' });
     const served = await h.builder.output('/src/main.ts');
