@@ -67,6 +67,8 @@ export class Pipeline {
     this.timings.add({
       messages: idsBetween(idBefore, this.hub.currentId),
       files: changes.size,
+      firstEventAt: changes.timing.firstEventAt,
+      lastEventAt: changes.timing.lastEventAt,
       flushedAt,
       startedAt,
       builtAt,

@@ -10,6 +10,9 @@ export interface ChangeTiming {
   messages: MessageId[];
   /** How many files the change set held. */
   files: number;
+  /** The watcher saw the burst's first and last file event (flushedAt - lastEventAt: what coalescing and checking add to a save). */
+  firstEventAt: number;
+  lastEventAt: number;
   /** The watcher handed the coalesced change set over. */
   flushedAt: number;
   /** The pipeline started on it (later than flushedAt when an earlier set was still being handled). */
