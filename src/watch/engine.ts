@@ -115,10 +115,18 @@ function* watchedFiles(watcher: FSWatcher): Generator<string> {
   }
 }
 
+const WORDS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ELOOP: 'a loop of symbolic links',
+  ENAMETOOLONG: 'the path is too long',
+  EIO: 'an input/output error',
+};
+
 /** One line for the terminal, and a key so the same problem is said once. */
 function describeProblem(error: unknown, file?: string): { key: string; message: string } {
-  const { code, path: where, message } = error as NodeJS.ErrnoException;
-  const target = file ?? where ?? '';
+  const { code, path: errorPath, message } = error as NodeJS.ErrnoException;
+  const target = file ?? errorPath ?? '';
   const key = `${code ?? message}:${target}`;
   if (code === 'ENOSPC' || code === 'EMFILE') {
     return {
@@ -128,6 +136,7 @@ function describeProblem(error: unknown, file?: string): { key: string; message:
         'Ignore big folders with watch.ignore, raise fs.inotify.max_user_watches, or set watch.usePolling: true.',
     };
   }
-  const reason = code ? `${code}${target ? ` on ${target}` : ''}` : String(message ?? error);
-  return { key, message: `watcher: ${reason}; skipping it, everything else is still watched.` };
+  const what = code ? (WORDS[code] ?? code) : String(message ?? error);
+  const place = target ? `${target}: ` : '';
+  return { key, message: `watcher: ${place}${what}${code && WORDS[code] ? ` (${code})` : ''}; skipping it, everything else is still watched.` };
 }

@@ -5,6 +5,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createServer } from '../../src/index.js';
 import type { ReloadMessage, ServerMessage } from '../../src/protocol.js';
 import { fetchToken, WsProbe } from '../helpers/channel.js';
+import { killAll, startCli } from '../helpers/cli.js';
 import { removeTempProjects, tempProject } from '../helpers/fixture.js';
 import { closeWatchedSites, sleep, watchedSite } from '../helpers/watch.js';
 
@@ -289,6 +290,44 @@ describe('polling', () => {
       expect(await site.settle(1)).toMatchObject([{ kind: 'reload', paths: ['/index.html'] }]);
     } finally {
       delete process.env.DEVPUSH_POLLING;
+    }
+  });
+});
+
+describe('through the CLI', () => {
+  afterAll(killAll);
+
+  it('says in one line at start-up that it polls, and why', async () => {
+    const root = tempProject({ 'index.html': PAGE });
+    const run = await startCli(['serve', root, '--port', '0'], { env: { DEVPUSH_POLLING: '1' } });
+    try {
+      const lines = run.output().split('\n').filter((line) => line.includes('polling'));
+      expect(lines).toEqual(['Watching by polling every 100 ms (DEVPUSH_POLLING=1).']);
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it('reports a file-system error once and keeps watching', async () => {
+    const root = tempProject({ 'index.html': PAGE });
+    const run = await startCli(['serve', root, '--port', '0']);
+    try {
+      const probe = new WsProbe(WsProbe.url(run.url, await fetchToken(run.url)));
+      await probe.opened;
+      const loop = path.join(root, 'loop.html');
+      // A symlink to itself cannot be followed (ELOOP); made again and again, it is still one warning.
+      for (let i = 0; i < 5; i++) {
+        rmSync(loop, { force: true });
+        symlinkSync(loop, loop);
+        await sleep(100);
+      }
+      writeFileSync(path.join(root, 'index.html'), PAGE.replace('one', 'still watched'));
+      await vi.waitFor(() => expect(probe.kinds()).toContain('reload'), { timeout: 15_000 });
+      const warnings = run.output().split('\n').filter((line) => line.includes('loop.html'));
+      expect(warnings).toEqual([`warning: watcher: ${loop}: a loop of symbolic links (ELOOP); skipping it, everything else is still watched.`]);
+      probe.close();
+    } finally {
+      await run.stop();
     }
   });
 });
