@@ -83,7 +83,9 @@ async function runCase(rung: Rung, count: number, settings: Settings): Promise<F
     return [
       measured(GROUP, `${label}: broadcast → client`, 'ms', perClient, {
         ...(isWs1000 && { target: { stat: 'p99', max: 20 } }),
-        note: `reach all p50 ${round(reach.p50)} ms (p95 ${round(reach.p95)}) · CPU/broadcast p50 ${medians({ cpu }).cpu} ms · missed ${missing}`,
+        note:
+          `p99 ${round(summarize(perClient).p99)} ms · reach all p50 ${round(reach.p50)} ms (p95 ${round(reach.p95)}) · ` +
+          `CPU/broadcast p50 ${medians({ cpu }).cpu} ms · missed ${missing}`,
         detail: { reachAllMs: reach, cpuPerBroadcastMs: summarize(cpu), missedDeliveries: missing },
         samples: undefined,
       }),
