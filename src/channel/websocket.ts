@@ -19,6 +19,26 @@ function closeSoon(socket: WebSocket, code: number, reason: string): void {
   setTimeout(() => socket.terminate(), 1000).unref();
 }
 
+/**
+ * A peer that vanished without a FIN (a laptop asleep, a network change) leaves a socket the kernel keeps
+ * for many minutes while our small heartbeats sit unacknowledged. Browsers answer a ping frame by
+ * themselves: one ping per heartbeat, and a socket whose previous ping got no pong is ended.
+ */
+function checkLiveness(socket: WebSocket, intervalMs: number): () => void {
+  let answered = true;
+  socket.on('pong', () => (answered = true));
+  const timer = setInterval(() => {
+    if (!answered) {
+      socket.terminate();
+      return;
+    }
+    answered = false;
+    socket.ping();
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /** Rung 1: WebSocket on the same HTTP server (`noServer`), compression off, small frames. */
 export function createWebSocketTransport(hub: Hub, limits: TransportContext): Transport {
   const wss = new WebSocketServer({
@@ -52,7 +72,11 @@ export function createWebSocketTransport(hub: Hub, limits: TransportContext): Tr
     };
     // The channel only pushes: anything a client sends is a protocol violation, not a command.
     socket.on('message', () => closeSoon(socket, CLOSE_PUSH_ONLY, 'push-only channel'));
-    socket.on('close', () => hub.detach(client));
+    const stopLiveness = checkLiveness(socket, limits.heartbeatMs);
+    socket.on('close', () => {
+      stopLiveness();
+      hub.detach(client);
+    });
     hub.attach(client, cursor, connectKind(url));
   }
 

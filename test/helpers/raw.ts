@@ -158,6 +158,11 @@ export class RawWebSocket {
     return code;
   }
 
+  /** How many ping frames the server has sent so far. */
+  pings(): number {
+    return serverFrames(this.buffer).filter((frame) => frame.opcode === 0x9).length;
+  }
+
   /** Resolves when the server has ended the TCP connection (it must not wait for a hostile peer). */
   ended(): Promise<void> {
     return this.closed;
@@ -168,8 +173,9 @@ export class RawWebSocket {
   }
 }
 
-/** Walks the server's (unmasked) frames and returns the status code of the first close frame. */
-function findCloseCode(bytes: Buffer): number | null {
+/** The server's (unmasked) frames in `bytes`, as far as they are complete. */
+function serverFrames(bytes: Buffer): { opcode: number; payload: Buffer }[] {
+  const frames: { opcode: number; payload: Buffer }[] = [];
   let at = 0;
   while (at + 2 <= bytes.length) {
     const opcode = bytes[at]! & 0x0f;
@@ -182,10 +188,18 @@ function findCloseCode(bytes: Buffer): number | null {
       length = Number(bytes.readBigUInt64BE(at + 2));
       start = at + 10;
     }
-    if (opcode === 0x8) return length >= 2 ? bytes.readUInt16BE(start) : 1005;
+    if (start + length > bytes.length) break;
+    frames.push({ opcode, payload: bytes.subarray(start, start + length) });
     at = start + length;
   }
-  return null;
+  return frames;
+}
+
+/** The status code of the server's first close frame; null when none came. */
+function findCloseCode(bytes: Buffer): number | null {
+  const close = serverFrames(bytes).find((frame) => frame.opcode === 0x8);
+  if (!close) return null;
+  return close.payload.length >= 2 ? close.payload.readUInt16BE(0) : 1005;
 }
 
 /**

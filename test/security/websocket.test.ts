@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { DevServer } from '../../src/index.js';
+import { createServer, type DevServer } from '../../src/index.js';
 import { fetchToken, WsProbe } from '../helpers/channel.js';
 import { RawWebSocket, wsFrame } from '../helpers/raw.js';
 import { expectStillServes, hostileProject, startHostile } from './project.js';
@@ -118,4 +118,37 @@ test('the page that was connected all along got no injected message and still ge
   expect(bystander.kinds()).toEqual(['hello']);
   server.reload('after the hostile frames');
   await expect.poll(() => bystander.kinds()).toEqual(['hello', 'reload']);
+});
+
+describe('a peer that vanished without closing (half-open)', () => {
+  let quick: DevServer;
+  let quickToken: string;
+
+  beforeAll(async () => {
+    quick = await createServer({ root: project.root, logLevel: 'silent', server: { port: 0 }, channel: { heartbeatMs: 1000 } });
+    quickToken = await fetchToken(`http://127.0.0.1:${quick.port}/`);
+  });
+
+  afterAll(async () => {
+    await quick?.close();
+  });
+
+  test('a socket that answers no ping is ended by the server; one that answers stays', async () => {
+    const silent = await RawWebSocket.open(quick.port, `/__devpush/websocket?t=${encodeURIComponent(quickToken)}`);
+    expect(silent.handshake?.status).toBe(101);
+    const healthy = new WsProbe(WsProbe.url(`http://127.0.0.1:${quick.port}/`, quickToken));
+    await healthy.opened;
+    const outcome = await Promise.race([
+      silent.ended().then(() => 'ended by the server'),
+      new Promise((resolve) => setTimeout(() => resolve('still open after 15 s'), 15_000)),
+    ]);
+    expect(outcome).toBe('ended by the server');
+    expect(silent.pings()).toBeGreaterThan(0);
+    // The client that answers pings (as every browser does) outlived several heartbeats.
+    expect(healthy.messages.filter((message) => message.kind === 'ping').length).toBeGreaterThanOrEqual(1);
+    expect(healthy.closeCode).toBeNull();
+    expect(quick.stats().transports.websocket.connected).toBe(1);
+    healthy.close();
+    silent.destroy();
+  });
 });
