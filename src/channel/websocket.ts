@@ -22,21 +22,18 @@ function closeSoon(socket: WebSocket, code: number, reason: string): void {
 /**
  * A peer that vanished without a FIN (a laptop asleep, a network change) leaves a socket the kernel keeps
  * for many minutes while our small heartbeats sit unacknowledged. Browsers answer a ping frame by
- * themselves: one ping per heartbeat, and a socket whose previous ping got no pong is ended.
+ * themselves, so each heartbeat message goes with a ping frame (in the same tick: the connection is no
+ * busier than before), and returns false when the previous ping got no pong: the peer is gone.
  */
-function checkLiveness(socket: WebSocket, intervalMs: number): () => void {
+function pongTracker(socket: WebSocket): () => boolean {
   let answered = true;
   socket.on('pong', () => (answered = true));
-  const timer = setInterval(() => {
-    if (!answered) {
-      socket.terminate();
-      return;
-    }
+  return () => {
+    if (!answered) return false;
     answered = false;
     socket.ping();
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+    return true;
+  };
 }
 
 /** Rung 1: WebSocket on the same HTTP server (`noServer`), compression off, small frames. */
@@ -57,10 +54,15 @@ export function createWebSocketTransport(hub: Hub, limits: TransportContext): Tr
       return;
     }
     const stalled = stallDetector(2 * limits.heartbeatMs);
+    const pingAnswered = pongTracker(socket);
     const client: ChannelClient = {
       transport: 'websocket',
       peer: remoteAddress(req),
       send(encoded: Encoded) {
+        if (encoded.message.kind === 'ping' && !pingAnswered()) {
+          setImmediate(() => socket.terminate());
+          return 0;
+        }
         if (socket.bufferedAmount > limits.maxBufferedBytes || stalled(socket.bufferedAmount)) return 'overflow';
         socket.send(encoded.json);
         return Buffer.byteLength(encoded.json);
@@ -72,11 +74,7 @@ export function createWebSocketTransport(hub: Hub, limits: TransportContext): Tr
     };
     // The channel only pushes: anything a client sends is a protocol violation, not a command.
     socket.on('message', () => closeSoon(socket, CLOSE_PUSH_ONLY, 'push-only channel'));
-    const stopLiveness = checkLiveness(socket, limits.heartbeatMs);
-    socket.on('close', () => {
-      stopLiveness();
-      hub.detach(client);
-    });
+    socket.on('close', () => hub.detach(client));
     hub.attach(client, cursor, connectKind(url));
   }
 

@@ -147,7 +147,7 @@ describe('a peer that vanished without closing (half-open)', () => {
     // The client that answers pings (as every browser does) outlived several heartbeats.
     expect(healthy.messages.filter((message) => message.kind === 'ping').length).toBeGreaterThanOrEqual(1);
     expect(healthy.closeCode).toBeNull();
-    expect(quick.stats().transports.websocket.connected).toBe(1);
+    await expect.poll(() => quick.stats().transports.websocket.connected).toBe(1);
     healthy.close();
     silent.destroy();
   });
