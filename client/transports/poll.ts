@@ -36,7 +36,11 @@ export const pollTransport: ClientTransport = {
         finish(`poll refused (HTTP ${status})`, status === 400);
         return;
       }
-      for (const event of new EventStreamParser().feed(body)) if (!done) handlers.message(event.data);
+      const events = new EventStreamParser().feed(body);
+      // Every answer starts with hello: an empty one is a middlebox answering for the server, and
+      // polling again at once would spin.
+      if (events.length === 0) finish('poll answered without a message');
+      for (const event of events) if (!done) handlers.message(event.data);
       if (!done) void request(handlers.continueUrl());
     };
     void request(url);

@@ -22,6 +22,7 @@ export const streamTransport: ClientTransport = {
     const request = (target: URL) => {
       const parser = new EventStreamParser();
       let read = 0;
+      let sawEvent = false;
       const current = new XMLHttpRequest();
       xhr = current;
       const drain = () => {
@@ -29,6 +30,7 @@ export const streamTransport: ClientTransport = {
         if (text.length === read) return;
         const events = parser.feed(text.slice(read));
         read = text.length;
+        if (events.length > 0) sawEvent = true;
         for (const event of events) if (!done) handlers.message(event.data);
       };
       current.onprogress = drain;
@@ -39,6 +41,9 @@ export const streamTransport: ClientTransport = {
           return;
         }
         drain();
+        // Every response starts with hello: an empty one is a middlebox answering for the server, and
+        // reopening at once would spin.
+        if (!sawEvent) finish('stream ended without a message');
         if (!done) request(handlers.continueUrl());
       };
       current.onerror = () => finish('stream failed');
