@@ -163,6 +163,39 @@ describe('tabs sharing one connection, in Chromium', () => {
     await context.close();
   });
 
+  it('a tab that joins while changes are sent gets each one exactly once, as the leader does', async () => {
+    const { url } = await serve({}, { transports: ['sse'] });
+    const context = await browser.newContext();
+    // Every tab records the custom events it applies, from before its client runs.
+    await context.addInitScript(() => {
+      const seen: unknown[] = ((window as unknown as { seen: unknown[] }).seen = []);
+      window.addEventListener('devpush:custom', (event) => seen.push((event as CustomEvent<{ data: unknown }>).detail.data));
+    });
+    const seen = (page: Page) => page.evaluate(() => (window as unknown as { seen: unknown[] }).seen);
+    const leader = await context.newPage();
+    await leader.goto(url);
+    await expect.poll(() => leader.evaluate(() => window.__devpush?.sharing), SLOW).toBe('leader');
+
+    // The joining tab's page is served first; its client only runs after a change was sent.
+    const joiner = await context.newPage();
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await joiner.route('**/__devpush/client.js*', async (route) => {
+      await held;
+      await route.continue();
+    });
+    const loaded = joiner.goto(url);
+    await expect.poll(() => server!.stats().seq === 0 && joiner.url() === url, SLOW).toBe(true);
+    server!.send('join', 'before');
+    release();
+    await loaded;
+    await expect.poll(() => joiner.evaluate(() => window.__devpush?.sharing), SLOW).toBe('follower');
+    server!.send('join', 'after');
+    await expect.poll(() => seen(joiner), SLOW).toEqual(['before', 'after']);
+    await expect.poll(() => seen(leader), SLOW).toEqual(['before', 'after']);
+    await context.close();
+  });
+
   it('a follower takes the lead when the leading tab closes, and nothing is lost', async () => {
     const { url } = await serve({}, { transports: ['sse'] });
     const context = await browser.newContext();
