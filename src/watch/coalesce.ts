@@ -54,6 +54,14 @@ export interface CoalesceOptions {
   quietMs: number;
   /** Quiet time once the burst holds more than one file (ms): a checkout's events come with gaps. */
   burstQuietMs: number;
+  /**
+   * A burst starting this soon after the last one was sent is taken as its continuation and gets the
+   * burst quiet time even for one file: a formatter that pauses between files then costs two messages,
+   * not one per file (ms).
+   */
+  followUpMs: number;
+  /** A factor for the burst quiet time, read when a burst starts: writers stall longer on a busy machine. */
+  busyFactor?: () => number;
   /** Longest a burst is held after its first event, so an endless stream still moves (ms). */
   maxWaitMs: number;
   /** How soon a file that is still being written is looked at again (ms). */
@@ -84,7 +92,11 @@ export class Coalescer {
   private changed = new Map<string, FileEvent>();
   private firstEventAt = 0;
   private lastEventAt = 0;
+  private lastFlushAt = -Infinity;
   private events = 0;
+  /** Quiet time for this burst once it is a burst (or from the start, when it follows another closely). */
+  private burstQuiet = 0;
+  private followsAnother = false;
   private settleMs = 0;
   private unchanged = 0;
   private quietTimer: NodeJS.Timeout | null = null;
@@ -130,9 +142,13 @@ export class Coalescer {
 
   private noteActivity(): void {
     const at = preciseNow();
-    if (this.events++ === 0) this.firstEventAt = at;
+    if (this.events++ === 0) {
+      this.firstEventAt = at;
+      this.followsAnother = at - this.lastFlushAt < this.options.followUpMs;
+      this.burstQuiet = this.options.burstQuietMs * (this.options.busyFactor?.() ?? 1);
+    }
     this.lastEventAt = at;
-    const quiet = this.pending.size > 1 ? this.options.burstQuietMs : this.options.quietMs;
+    const quiet = this.pending.size > 1 || this.followsAnother ? this.burstQuiet : this.options.quietMs;
     this.setQuietTimer(quiet);
     this.maxTimer ??= setTimeout(() => {
       this.maxTimer = null;
@@ -211,6 +227,7 @@ export class Coalescer {
       events: this.events,
       unchanged: this.unchanged,
     };
+    if (entries.length > 0) this.lastFlushAt = timing.flushedAt;
     const next = new Map([...this.pending].filter(([file]) => carryOver.has(file)));
     this.clearTimers();
     this.pending = new Map();

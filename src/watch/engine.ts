@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { IgnoreMatcher } from '../config/types.js';
@@ -32,10 +33,19 @@ export interface Engine {
 }
 
 /**
- * Tuned on a 500-file `git checkout` here (scripts/watch-timings.js): a lone save goes out 15 ms after
- * its event; inside a checkout chokidar's events come with gaps of up to ~70 ms on a busy machine.
+ * Tuned here (scripts/watch-timings.js): a lone save goes out 10 ms after its last event. Writers of a
+ * burst (git, cp, a generator) almost always write their second file within 1 ms of the first, but on a
+ * busy machine stall for 20-100 ms (at a load of 8 per core, up to 400 ms) in the middle of it; the burst
+ * quiet time grows with the load.
  */
-export const DEFAULT_COALESCE: CoalesceOptions = { quietMs: 15, burstQuietMs: 100, maxWaitMs: 2000, retryMs: 10 };
+export const DEFAULT_COALESCE: CoalesceOptions = {
+  quietMs: 10,
+  burstQuietMs: 75,
+  followUpMs: 100,
+  maxWaitMs: 2000,
+  retryMs: 10,
+  busyFactor: () => Math.min(4, Math.max(1, os.loadavg()[0]! / os.availableParallelism())),
+};
 
 const EVENTS: readonly FileEvent[] = ['add', 'change', 'unlink', 'addDir', 'unlinkDir'];
 const MAX_REMEMBERED_PROBLEMS = 1000;

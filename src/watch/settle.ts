@@ -14,7 +14,9 @@ export interface SettleOptions {
   concurrency: number;
 }
 
-export const DEFAULT_SETTLE: SettleOptions = { emptyGraceMs: 150, unlinkGraceMs: 50, stillMs: 10, writerStillMs: 60, concurrency: 16 };
+// stillMs is small: the quiet time already runs from the last raw notification of a write, so mtime
+// only has to catch a write in the same instant (and polling, where notifications come late).
+export const DEFAULT_SETTLE: SettleOptions = { emptyGraceMs: 150, unlinkGraceMs: 50, stillMs: 3, writerStillMs: 60, concurrency: 16 };
 
 const REPORT = (event: FileEvent): Verdict => ({ kind: 'report', event });
 const SKIP: Verdict = { kind: 'skip' };

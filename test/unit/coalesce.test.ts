@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Coalescer, mergeEvent, type ChangeSet, type FileEvent, type PendingChange, type Verdict } from '../../src/watch/coalesce.js';
+import { Coalescer, mergeEvent, type ChangeSet, type CoalesceOptions, type FileEvent, type PendingChange, type Verdict } from '../../src/watch/coalesce.js';
 
 describe('mergeEvent', () => {
   it('keeps the net effect of two events on one path', () => {
@@ -39,10 +39,10 @@ class FakeDisk {
 const made: Coalescer[] = [];
 afterEach(() => made.splice(0).forEach((coalescer) => coalescer.dispose()));
 
-function setup(options: Partial<{ quietMs: number; burstQuietMs: number; maxWaitMs: number; retryMs: number }> = {}) {
+function setup(options: Partial<CoalesceOptions> = {}) {
   const disk = new FakeDisk();
   const sets: ChangeSet[] = [];
-  const coalescer = new Coalescer({ quietMs: 5, burstQuietMs: 20, maxWaitMs: 5000, retryMs: 5, ...options }, disk.settle, (set) => sets.push(set));
+  const coalescer = new Coalescer({ quietMs: 5, burstQuietMs: 20, followUpMs: 0, maxWaitMs: 5000, retryMs: 5, ...options }, disk.settle, (set) => sets.push(set));
   made.push(coalescer);
   const entries = (set: ChangeSet | undefined): [string, FileEvent][] => [...(set ?? new Map<string, FileEvent>())].sort();
   return { disk, sets, coalescer, entries };
@@ -146,6 +146,34 @@ describe('Coalescer', () => {
     await settled(coalescer);
     expect(sets.filter((set) => set.size > 0)).toHaveLength(1);
     expect(entries(sets[0])).toEqual([['/site/a.html', 'change']]);
+  });
+
+  it('takes a lone file soon after a sent set as the burst going on (a formatter pausing between files)', async () => {
+    const { sets, coalescer, entries } = setup({ quietMs: 5, burstQuietMs: 150, followUpMs: 5000 });
+    coalescer.add('change', '/site/a.css');
+    await settled(coalescer);
+    expect(sets).toHaveLength(1);
+    coalescer.add('change', '/site/b.css');
+    await new Promise((resolve) => setTimeout(resolve, 40)); // longer than a lone file's quiet time
+    coalescer.add('change', '/site/c.html');
+    await settled(coalescer);
+    expect(sets).toHaveLength(2);
+    expect(entries(sets[1])).toEqual([
+      ['/site/b.css', 'change'],
+      ['/site/c.html', 'change'],
+    ]);
+  });
+
+  it('scales the burst quiet time by the busy factor read when the burst starts', async () => {
+    // 10 ms × 20 = 200 ms of quiet once the burst holds two files.
+    const { sets, coalescer: slow } = setup({ quietMs: 5, burstQuietMs: 10, busyFactor: () => 20 });
+    slow.add('change', '/site/a.html');
+    slow.add('change', '/site/b.html');
+    await new Promise((resolve) => setTimeout(resolve, 60)); // past 10 ms, within 200 ms
+    slow.add('change', '/site/c.html');
+    await settled(slow);
+    expect(sets).toHaveLength(1);
+    expect(sets[0]!.size).toBe(3);
   });
 
   it('cuts an endless stream at the max wait, forcing a look and carrying late events over', async () => {
