@@ -29,8 +29,16 @@ export function settingsFor(argv: readonly string[]): Settings {
     fanoutClients: quick ? [100, 1000] : [100, 1000, 5000],
     broadcasts: quick ? 4 : 15,
     coldStarts: quick ? 5 : 15,
-    leakCycles: quick ? 2000 : 10_000,
+    leakCycles: numberFlag(argv, '--leak-cycles') ?? (quick ? 2000 : 10_000),
     fallbackLoads: quick ? 1 : 6,
     profile: argv.includes('--profile'),
   };
+}
+
+/** `--name=N` as a positive whole number, or undefined when absent. */
+function numberFlag(argv: readonly string[], name: string): number | undefined {
+  const text = argv.find((arg) => arg.startsWith(`${name}=`))?.slice(name.length + 1);
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) === 0) throw new Error(`bench: ${name} takes a positive whole number, found "${text}".`);
+  return Number(text);
 }
