@@ -47,12 +47,20 @@ export const DEFAULT_COALESCE: CoalesceOptions = {
   busyFactor: () => Math.min(4, Math.max(1, os.loadavg()[0]! / os.availableParallelism())),
 };
 
+/**
+ * Polling sees each file on its own timer, so two files saved together are seen up to an interval
+ * apart, and a file's mtime is the only sign that it is still being written.
+ */
+function pollingTuning(interval: number): Partial<CoalesceOptions & SettleOptions> {
+  return { quietMs: interval, burstQuietMs: Math.max(DEFAULT_COALESCE.burstQuietMs, interval * 1.5), stillMs: Math.min(interval, 50) };
+}
+
 const EVENTS: readonly FileEvent[] = ['add', 'change', 'unlink', 'addDir', 'unlinkDir'];
 const MAX_REMEMBERED_PROBLEMS = 1000;
 
 /** chokidar on the served folder and `watch.paths`, its events checked and coalesced into change sets. */
 export function startEngine(options: EngineOptions, on: EngineEvents): Engine {
-  const tuning = { ...DEFAULT_COALESCE, ...DEFAULT_SETTLE, ...options.tuning };
+  const tuning = { ...DEFAULT_COALESCE, ...DEFAULT_SETTLE, ...(options.usePolling ? pollingTuning(options.interval) : {}), ...options.tuning };
   const bases = [options.root, ...options.paths];
   const ignored = createIgnore(bases, options.ignore);
   const reported = new Set<string>();

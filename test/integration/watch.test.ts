@@ -282,6 +282,12 @@ describe('polling', () => {
     expect(await site.settle(1)).toMatchObject([{ kind: 'css', paths: ['/style.css'] }]);
     writeFileSync(path.join(site.root, 'new.html'), 'new');
     expect((await site.settle(2))[1]).toMatchObject({ kind: 'reload', paths: ['/new.html'] });
+    // Each file is polled on its own timer (new.html's started later): saved together, still one message.
+    await sleep(200);
+    writeFileSync(path.join(site.root, 'style.css'), 'h1 { color: blue }');
+    writeFileSync(path.join(site.root, 'new.html'), 'newer');
+    const third = (await site.settle(3)).slice(2);
+    expect(third.map((m) => m.kind)).toEqual(['reload']);
   });
 
   it('is forced by DEVPUSH_POLLING=1', async () => {
