@@ -81,6 +81,8 @@ async function checkout() {
   await sleep(1500); // let the background hashing finish
   const counts = [];
   const afterExit = [];
+  const checking = [];
+  const lastEventToFlush = [];
   for (let round = 0; round < 10; round++) {
     const before = sets.length;
     await new Promise((resolve, reject) =>
@@ -90,11 +92,16 @@ async function checkout() {
     await sleep(2500);
     const mine = sets.slice(before);
     counts.push(mine.map((set) => set.size).join('+'));
-    if (mine.length) afterExit.push(mine[mine.length - 1].timing.flushedAt - exited);
+    if (mine.length) {
+      const last = mine[mine.length - 1].timing;
+      afterExit.push(last.flushedAt - exited);
+      checking.push(last.settleMs);
+      lastEventToFlush.push(last.flushedAt - last.lastEventAt);
+    }
   }
   await watcher.close();
   rmSync(root, { recursive: true, force: true });
-  console.log(JSON.stringify({ scenario: 'checkout', files: 500, filesPerChangeSet: counts, gitExitToChangeSetMs: stats(afterExit) }));
+  console.log(JSON.stringify({ scenario: 'checkout', files: 500, filesPerChangeSet: counts, gitExitToChangeSetMs: stats(afterExit), lastEventToFlushMs: stats(lastEventToFlush), checkingMs: stats(checking), loadPerCore: +(os.loadavg()[0] / os.availableParallelism()).toFixed(1) }));
 }
 
 async function start() {
