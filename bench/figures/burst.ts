@@ -50,6 +50,9 @@ async function runCase(browser: BenchBrowser, size: number, settings: Settings):
     const toVisible: number[] = [];
     const counts: number[] = [];
     const spans: number[] = [];
+    // devpush's own timing of the set that carried the burst: last event → set handed over, and rebuild.
+    const afterLastEvent: number[] = [];
+    const rebuild: number[] = [];
     for (let n = 1; n <= settings.bursts; n++) {
       const before = messages.length;
       const shown = page.waitFor((s) => s.text === `g${n}`, `burst ${n} of ${size} files to show`, 30_000);
@@ -61,6 +64,12 @@ async function runCase(browser: BenchBrowser, size: number, settings: Settings):
       toVisible.push(report.state.at - lastAt);
       spans.push(lastAt - firstAt);
       counts.push(messages.length - before);
+      const ids = new Set(messages.slice(before).map((m) => m.id));
+      const timing = (await server.status()).changes?.find((c) => c.messages.some((id) => ids.has(id)));
+      if (timing && timing.lastEventAt > 0) {
+        afterLastEvent.push(timing.flushedAt - timing.lastEventAt);
+        rebuild.push(timing.builtAt - timing.startedAt);
+      }
       await page.waitUntilReady((s) => s.text === `g${n}`);
     }
     await page.close();
@@ -68,8 +77,10 @@ async function runCase(browser: BenchBrowser, size: number, settings: Settings):
     return [
       measured(GROUP, `${size} files: last write → final state visible`, 'ms', toVisible, {
         target: { stat: 'p50', max: 200 },
-        note: `writes took p50 ${medians({ spans }).spans} ms`,
-        detail: { writeSpanMs: spans },
+        note:
+          `writes took p50 ${medians({ spans }).spans} ms · p50 last event → set sent ${medians({ afterLastEvent }).afterLastEvent} ms` +
+          ` · rebuild ${medians({ rebuild }).rebuild} ms`,
+        detail: { writeSpanMs: spans, lastEventToFlushMs: afterLastEvent, rebuildMs: rebuild },
       }),
       single(GROUP, `${size} files: messages per burst (most)`, 'messages', Math.max(...counts), {
         target: { stat: 'value', max: 1, exact: true },

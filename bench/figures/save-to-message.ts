@@ -82,7 +82,7 @@ async function runCase(c: Case, settings: Settings): Promise<Figure[]> {
     if (settings.profile) await server.inspector?.startProfile();
 
     const totals = new Map<Rung, number[]>(rungs.map((rung) => [rung, []]));
-    const stages = { watcher: [] as number[], queue: [] as number[], rebuild: [] as number[], publish: [] as number[], cpuUs: [] as number[] };
+    const stages = { watcher: [] as number[], detect: [] as number[], coalesce: [] as number[], queue: [] as number[], rebuild: [] as number[], publish: [] as number[], cpuUs: [] as number[] };
     const broadcast = new Map<Rung, number[]>(rungs.map((rung) => [rung, []]));
     for (let n = 1; n <= settings.warmup + settings.edits; n++) {
       const before = new Map([...listeners].map(([rung, l]) => [rung, l.arrivals.length]));
@@ -95,6 +95,10 @@ async function runCase(c: Case, settings: Settings): Promise<Figure[]> {
       const timing = await until(3000, `devpush's timing of message ${id}`, () => server.timingOf(id), 10);
       if (n > settings.warmup) {
         stages.watcher.push(timing.flushedAt - writeAt);
+        if (timing.firstEventAt > 0) {
+          stages.detect.push(timing.firstEventAt - writeAt);
+          stages.coalesce.push(timing.flushedAt - timing.firstEventAt);
+        }
         stages.queue.push(timing.startedAt - timing.flushedAt);
         stages.rebuild.push(timing.builtAt - timing.startedAt);
         stages.publish.push(timing.publishedAt - timing.builtAt);
@@ -109,14 +113,18 @@ async function runCase(c: Case, settings: Settings): Promise<Figure[]> {
     if (settings.profile) await server.saveProfile(`save-to-message-${c.name}`);
     for (const l of listeners.values()) l.probe.close();
     const split = medians({ watcher: stages.watcher, queue: stages.queue, rebuild: stages.rebuild });
+    const watcherSplit = stages.detect.length ? medians({ detect: stages.detect, coalesce: stages.coalesce }) : null;
+    const watcherText = watcherSplit
+      ? `watcher ${split.watcher} (event ${watcherSplit.detect} + coalesce/check ${watcherSplit.coalesce})`
+      : `watcher ${split.watcher}`;
     return RUNGS.map((rung) => {
       const name = `${rung === 'websocket' ? 'ws' : rung} client: ${c.name}`;
       if (!rungs.includes(rung)) return notAvailable(GROUP, name, 'ms', `the server does not offer the ${rung} rung yet`);
       const toClient = medians({ broadcast: broadcast.get(rung)! }).broadcast!;
       return measured(GROUP, name, 'ms', totals.get(rung)!, {
-        note: `p50 stages: watcher ${split.watcher} · queue ${split.queue} · rebuild ${split.rebuild} · broadcast ${toClient} ms`,
+        note: `p50 stages: ${watcherText} · queue ${split.queue} · rebuild ${split.rebuild} · broadcast ${toClient} ms`,
         detail: {
-          stagesP50Ms: { ...split, broadcast: toClient, publish: medians({ p: stages.publish }).p },
+          stagesP50Ms: { ...split, ...watcherSplit, broadcast: toClient, publish: medians({ p: stages.publish }).p },
           publishCpuUsP50: round(medians({ c: stages.cpuUs }).c!),
         },
       });
