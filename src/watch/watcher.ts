@@ -93,14 +93,14 @@ export function startWatcher(options: WatchOptions): Watcher {
   };
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
-  const events = {
+  const events: EngineEvents = {
     ready() {
       if (stats.ready) return;
       stats.ready = true;
       stats.readyMs = Math.round(performance.now() - started);
       markReady();
     },
-    changes(changes: ChangeSet) {
+    changes(changes) {
       stats.unchanged += changes.timing.unchanged;
       if (changes.size === 0) return;
       stats.changeSets++;
@@ -108,14 +108,14 @@ export function startWatcher(options: WatchOptions): Watcher {
       if (debug) options.onNotice(debugLine(stats.lastChange));
       options.onChange(changes);
     },
-    hashed(files: number) {
+    hashed(files) {
       stats.hashedFiles = files;
     },
     problem: options.onProblem,
   };
-  const worker = options.ignore.some((m) => typeof m === 'function') ? null : workerEntry();
-  stats.thread = worker ? 'worker' : 'main';
-  const running = worker ? startInWorker(worker, engineOptions, events) : startEngine(engineOptions, events);
+  const workerFile = options.ignore.some((m) => typeof m === 'function') ? null : workerEntry();
+  stats.thread = workerFile ? 'worker' : 'main';
+  const running = workerFile ? startInWorker(workerFile, engineOptions, events) : startEngine(engineOptions, events);
   return { ready, stats: () => ({ ...stats }), close: () => running.close() };
 }
 
@@ -150,7 +150,8 @@ function workerEntry(): URL | null {
 function startInWorker(entry: URL, engineOptions: EngineOptions, events: EngineEvents): Engine {
   let closing = false;
   let restarts = 0;
-  let current: Worker;
+  /** The running thread; null once it has exited for good. */
+  let current: Worker | null = null;
   const spawn = () => {
     const worker = new Worker(entry, { workerData: engineOptions, stdout: false, stderr: false });
     worker.on('message', (message: FromWorker) => {
@@ -161,12 +162,14 @@ function startInWorker(entry: URL, engineOptions: EngineOptions, events: EngineE
     });
     worker.on('error', (error) => events.problem(`watcher: its thread failed: ${error.stack ?? error.message}`));
     worker.on('exit', () => {
+      current = null;
       if (closing) return;
       if (restarts++ < MAX_RESTARTS) {
         events.problem('watcher: restarting it; changes made meanwhile may need a manual reload.');
         current = spawn();
       } else {
         events.problem('watcher: stopped after repeated failures; restart devpush to watch again.');
+        events.ready(); // nobody waiting for the first scan should wait forever
       }
     });
     return worker;
@@ -176,6 +179,7 @@ function startInWorker(entry: URL, engineOptions: EngineOptions, events: EngineE
     async close() {
       closing = true;
       const worker = current;
+      if (!worker) return;
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       worker.postMessage({ type: 'close' } satisfies ToWorker);
       // chokidar closes in milliseconds; a thread stuck in a file-system call is ended anyway.
