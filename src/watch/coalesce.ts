@@ -209,7 +209,8 @@ export class Coalescer {
     }
     for (const [file, verdict] of verdicts) {
       if (verdict.kind === 'report') this.changed.set(file, verdict.event);
-      if (verdict.kind === 'skip' && !this.changed.has(file)) this.unchanged++;
+      // A no-op save, as opposed to a touch (a late notification of a write already sent) found as it was.
+      if (verdict.kind === 'skip' && !this.changed.has(file) && toCheck.get(file)?.event !== 'touch') this.unchanged++;
       // A path with a newer event than the one checked is checked again.
       if (this.pending.get(file) === toCheck.get(file)) this.verdicts.set(file, verdict);
     }
