@@ -11,6 +11,8 @@ interface Known {
   ino: number;
   /** Read by the background pass at start-up rather than after an event. */
   seeded: boolean;
+  /** When a look last found these bytes new (Date.now()); 0 for none. */
+  changedAt: number;
 }
 
 /** What a look at a file found. */
@@ -34,6 +36,13 @@ export interface LookOptions {
   /** A file written less than this long ago may still be being written (ms). */
   stillMs: number;
 }
+
+/**
+ * A file rewritten with the same bytes this soon after a change was reported is reported again: whoever
+ * acted on that change (esbuild rebuilding, a page reloading) may have read it while the rewrite had it
+ * truncated, so "same bytes" says nothing about what they got.
+ */
+const REWRITE_RACE_MS = 1000;
 
 /** Larger files are compared by size and mtime, not read. */
 const HASH_LIMIT = 32 * 1024 * 1024;
@@ -134,8 +143,11 @@ export class ContentIndex {
     // A hash from the start-up pass taken under this very mtime may already hold the bytes of the save
     // this event is about (the pass raced the save): count it as changed, to be safe.
     const raced = known?.seeded === true && known.mtimeMs === stats.mtimeMs;
-    const same = known !== undefined && known.hash === hash && !raced;
-    this.remember(file, { hash, size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, seeded });
+    const rewrittenSoon =
+      known !== undefined && known.mtimeMs !== stats.mtimeMs && Date.now() - known.changedAt < REWRITE_RACE_MS;
+    const same = known !== undefined && known.hash === hash && !raced && !rewrittenSoon;
+    const changedAt = same ? known.changedAt : Date.now();
+    this.remember(file, { hash, size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, seeded, changedAt });
     return same ? 'same' : 'changed';
   }
 
@@ -177,7 +189,7 @@ export class ContentIndex {
     }
     if (before.size > SEED_LIMIT) {
       // Known to exist, not read: its first change is always reported.
-      this.remember(file, { hash: `stat:${before.size}:${before.mtimeMs}`, size: before.size, mtimeMs: before.mtimeMs, ino: before.ino, seeded: true });
+      this.remember(file, { hash: `stat:${before.size}:${before.mtimeMs}`, size: before.size, mtimeMs: before.mtimeMs, ino: before.ino, seeded: true, changedAt: 0 });
       return;
     }
     const handle = await open(file, 'r');
@@ -185,7 +197,7 @@ export class ContentIndex {
       const bytes = await handle.readFile();
       const after = await handle.stat();
       if (!sameStat(before, after) || this.known.has(file)) return;
-      this.remember(file, { hash: digest(bytes), size: after.size, mtimeMs: after.mtimeMs, ino: after.ino, seeded: true });
+      this.remember(file, { hash: digest(bytes), size: after.size, mtimeMs: after.mtimeMs, ino: after.ino, seeded: true, changedAt: 0 });
     } finally {
       await handle.close();
     }

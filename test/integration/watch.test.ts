@@ -138,10 +138,19 @@ describe('no-op saves', () => {
     // A real change afterwards: the only message is about it (so the watcher was listening all along).
     writeFileSync(path.join(site.root, 'style.css'), 'h1 { color: green }');
     expect(await site.settle(1)).toMatchObject([{ kind: 'css', paths: ['/style.css'] }]);
+    await sleep(1100); // past the rewrite-race window (next test)
     writeFileSync(path.join(site.root, 'style.css'), 'h1 { color: green }');
     await sleep(600);
     expect(site.changes()).toHaveLength(1);
     expect((await site.watchStats()).unchanged).toBeGreaterThanOrEqual(3);
+  });
+
+  it('reports a same-bytes rewrite right after a change: a rebuild may have read it truncated', async () => {
+    const site = await watchedSite({ 'index.html': PAGE, 'style.css': 'h1 { color: red }' });
+    writeFileSync(path.join(site.root, 'style.css'), 'h1 { color: green }');
+    expect(await site.settle(1)).toMatchObject([{ kind: 'css', paths: ['/style.css'] }]);
+    writeFileSync(path.join(site.root, 'style.css'), 'h1 { color: green }');
+    expect(await site.settle(2)).toMatchObject([{ kind: 'css' }, { kind: 'css', paths: ['/style.css'] }]);
   });
 });
 
