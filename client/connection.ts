@@ -316,8 +316,8 @@ export class ChannelConnection {
   }
 
   /**
-   * Every rung failed. A server that answers with another bootId, or refuses our token (a new run has a
-   * new token), has restarted: reload once to pick up the new page. No answer (dead server, a proxy's
+   * Every rung failed. A server that answers with another bootId, or answers 401 to our token (a new run
+   * has a new token), has restarted: reload once to pick up the new page. No answer (dead server, a proxy's
    * 502) means nothing: keep retrying.
    */
   private async checkRestart(): Promise<void> {
@@ -326,7 +326,8 @@ export class ChannelConnection {
     let restarted = false;
     try {
       const response = await fetch(url, { cache: 'no-store' });
-      if (response.status === 403) restarted = true;
+      // 401: our token is from another run. A 403 (a refused origin) is no restart: never reload for it.
+      if (response.status === 401) restarted = true;
       else if (response.ok) {
         const boot = (await response.json()) as { bootId?: unknown };
         restarted = this.bootId !== null && typeof boot.bootId === 'string' && boot.bootId !== this.bootId;

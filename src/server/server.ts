@@ -64,7 +64,8 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
         return { status: 403, reason: "Refused: this page's origin may not use the channel (see server.cors.origins)." };
       }
       if (!guard.tokenMatches(url.searchParams.get(TOKEN_PARAM))) {
-        return { status: 403, reason: 'Refused: missing or wrong channel token. Reload the page.' };
+        // 401, not 403: a stale token is how a page learns the server restarted (403 is a refused origin).
+        return { status: 401, reason: 'Refused: missing or stale channel token. Reload the page.' };
       }
       return null;
     },

@@ -239,6 +239,6 @@ describe('the boot route', () => {
     const ok = await fetch(new URL(`/__devpush/boot?t=${token}`, server.url));
     expect(await ok.json()).toEqual({ bootId: server.stats().bootId, id: `${server.stats().bootId}.${server.stats().seq}` });
     const refused = await fetch(new URL('/__devpush/boot?t=wrong', server.url));
-    expect(refused.status).toBe(403);
+    expect(refused.status).toBe(401);
   });
 });

@@ -124,7 +124,7 @@ describe('pushing changes over WebSocket', () => {
   it('refuses a connection without the token, before the upgrade', async () => {
     const probe = new WsProbe(WsProbe.url(base, 'wrong-token'));
     probes.push(probe);
-    await expect(probe.opened).rejects.toThrow('refused: 403');
+    await expect(probe.opened).rejects.toThrow('refused: 401');
   });
 });
 

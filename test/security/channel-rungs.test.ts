@@ -70,8 +70,8 @@ describe.each(RUNGS)('the %s rung', (rung) => {
     ['no token', () => ''],
     ['a wrong token', () => `t=${'x'.repeat(token.length)}`],
     ['the token with a suffix', () => `t=${token}%00`],
-  ])('%s → 403', async (_why, query) => {
-    await expectRefused(await getRung(rung, query()), 403);
+  ])('%s → 401', async (_why, query) => {
+    await expectRefused(await getRung(rung, query()), 401);
   });
 
   test('an attacker Host (DNS rebinding) with a valid token → 403', async () => {

@@ -188,9 +188,9 @@ describe('the channel token', () => {
     ['the token in upper case', () => ws(`t=${token.toUpperCase()}`)],
     ['a wrong token before the right one', () => ws(`t=wrong&t=${token}`)],
     ['the token under another name', () => ws(`token=${token}`)],
-  ])('WebSocket with %s → 403 before any 101', async (_why, target) => {
+  ])('WebSocket with %s → 401 before any 101', async (_why, target) => {
     const response = await sendRaw(port, upgradeText(port, target()));
-    await expectUpgradeRefused(response, 403);
+    await expectUpgradeRefused(response, 401);
   });
 });
 
