@@ -1,6 +1,7 @@
-// The browser client, served at /__devpush/client.js and injected into every HTML page. Its own URL
-// carries the cursor current when the page was served, so nothing published after that is missed.
-import { CURSOR_PARAM, type TransportName } from '../src/protocol.js';
+// The browser client, served at /__devpush/client.js and injected into every HTML page. Its tag carries
+// the cursor current when the page was served, so nothing published after that is missed. (A pasted
+// snippet has none: it starts from the server's hello.)
+import { CURSOR_ATTRIBUTE, type TransportName } from '../src/protocol.js';
 import { apply } from './apply.js';
 import { hideBadge, showBadge } from './badge.js';
 import { ChannelConnection, type ConnectionState } from './connection.js';
@@ -9,7 +10,10 @@ const self = new URL(import.meta.url);
 let state: ConnectionState = 'connecting';
 let transport: TransportName | null = null;
 
-const connection = new ChannelConnection(self.origin, __DEVPUSH_CONFIG__, self.searchParams.get(CURSOR_PARAM), {
+const tag = document.querySelector<HTMLScriptElement>(`script[${CURSOR_ATTRIBUTE}]`);
+const cursor = tag?.getAttribute(CURSOR_ATTRIBUTE) ?? null;
+
+const connection = new ChannelConnection(self.origin, __DEVPUSH_CONFIG__, cursor, {
   message: apply,
   state(next, rung) {
     state = next;

@@ -12,6 +12,14 @@ export type TransportName = (typeof TRANSPORT_NAMES)[number];
 export const TOKEN_PARAM = 't';
 /** Query parameter carrying the client's cursor (`bootId.seq` of the last message it applied). */
 export const CURSOR_PARAM = 'since';
+/**
+ * Attribute of the injected tag holding the cursor current when the page was served. The cursor is kept
+ * out of the script's URL so that URL stays the same for a whole run and the browser reuses the client
+ * (and its compiled code) across reloads.
+ */
+export const CURSOR_ATTRIBUTE = 'data-devpush-since';
+/** Query parameter naming the server run a client URL belongs to; such a URL may be cached for good. */
+export const BOOT_PARAM = 'v';
 /** Query parameter present when a client reconnects after having been connected (stats only). */
 export const RECONNECT_PARAM = 're';
 /**

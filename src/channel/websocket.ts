@@ -64,8 +64,10 @@ export function createWebSocketTransport(hub: Hub, limits: TransportContext): Tr
           return 0;
         }
         if (socket.bufferedAmount > limits.maxBufferedBytes || stalled(socket.bufferedAmount)) return 'overflow';
-        socket.send(encoded.json);
-        return Buffer.byteLength(encoded.json);
+        // UTF-8 encoded once per message for every socket, not once per socket (ws would convert a string).
+        const bytes = encoded.framed('websocket', (e) => Buffer.from(e.json));
+        socket.send(bytes, { binary: false });
+        return bytes.length;
       },
       close(reason) {
         socket.close(1001, reason.slice(0, 120));

@@ -7,7 +7,7 @@ import { Channel } from '../channel/channel.js';
 import type { ChannelStats } from '../channel/hub.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { CURSOR_PARAM, ROUTE_PREFIX, TOKEN_PARAM } from '../protocol.js';
+import { BOOT_PARAM, CURSOR_ATTRIBUTE, ROUTE_PREFIX, TOKEN_PARAM } from '../protocol.js';
 import { startWatcher, type Watcher } from '../watch/watcher.js';
 import { loadClientBundle } from './client-bundle.js';
 import { limitConnections } from './connections.js';
@@ -89,7 +89,8 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
 
   const injectClient = (html: string, urlPath: string) => {
     const entryStyles = builder.discover(html, urlPath).map(entryStylesheetTag).join('');
-    return injectTag(html, `${entryStyles}<script type="module" src="${ROUTE_PREFIX}client.js?${CURSOR_PARAM}=${hub.currentId}"></script>`);
+    const client = `<script type="module" src="${ROUTE_PREFIX}client.js?${BOOT_PARAM}=${hub.bootId}" ${CURSOR_ATTRIBUTE}="${hub.currentId}"></script>`;
+    return injectTag(html, `${entryStyles}${client}`);
   };
 
   /** Cross-origin reads of the client and channel are allowed for listed (default: localhost) origins only. */
@@ -106,7 +107,8 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
         ...corsHeaders(req),
         'Content-Type': 'text/javascript; charset=utf-8',
         'Content-Length': clientBundle.length,
-        'Cache-Control': 'no-cache',
+        // Its bytes are fixed for a run: the URL the pages get (naming this run) is cached for good.
+        'Cache-Control': url.searchParams.get(BOOT_PARAM) === hub.bootId ? 'max-age=31536000, immutable' : 'no-cache',
       });
       res.end(req.method === 'HEAD' ? undefined : clientBundle);
     } else if (route === 'status.js') {

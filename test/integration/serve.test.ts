@@ -36,9 +36,19 @@ describe('serving files', () => {
     const body = await res.text();
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(body));
-    const tags = body.match(/<script type="module" src="\/__devpush\/client\.js\?since=[^"]+"><\/script>/g);
+    const tags = body.match(/<script type="module" src="\/__devpush\/client\.js\?v=[^"]+" data-devpush-since="[^"]+"><\/script>/g);
     expect(tags).toHaveLength(1);
     expect(body.indexOf(tags![0]!)).toBe(body.indexOf('</head>') - tags![0]!.length);
+  });
+
+  it('serves the client under a per-run URL that the browser may keep for the whole run', async () => {
+    const body = await (await fetch(base)).text();
+    const src = /src="(\/__devpush\/client\.js\?v=[^"]+)"/.exec(body)![1]!;
+    expect(src).toBe(`/__devpush/client.js?v=${server.stats().bootId}`);
+    expect((await fetch(new URL(src, base))).headers.get('cache-control')).toBe('max-age=31536000, immutable');
+    // Any other URL of it (a pasted snippet, an old run's page) is revalidated every time.
+    expect((await fetch(new URL('/__devpush/client.js?v=oldrun', base))).headers.get('cache-control')).toBe('no-cache');
+    expect((await fetch(new URL('/__devpush/client.js', base))).headers.get('cache-control')).toBe('no-cache');
   });
 
   it('injects into a page with neither head nor body', async () => {

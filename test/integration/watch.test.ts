@@ -218,7 +218,7 @@ describe('start-up', () => {
       // A browser gets the page, then it is saved at once, before the watcher is ready.
       const base = server.url.replace('localhost', '127.0.0.1');
       const page = await (await fetch(base)).text();
-      const since = /since=([^"&]+)/.exec(page)![1]!;
+      const since = /data-devpush-since="([^"]+)"/.exec(page)![1]!;
       // File mtimes come from a clock that lags by up to one kernel tick (~4 ms): a save inside the
       // first tick after start-up is the one case this cannot see.
       await sleep(10);
