@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { context, type BuildContext, type Message, type Metafile, type OutputFile } from 'esbuild';
+import type { BuildContext, Message, Metafile, OutputFile } from 'esbuild';
 import type { BuildProblem } from '../protocol.js';
 import { toProblem, withoutRoot } from './errors.js';
 import { entryOptions, type BuildSettings } from './options.js';
@@ -106,10 +106,13 @@ export class Entry {
 
   /** The context, created on first use; options esbuild refuses are retried on the next build. */
   private context(): Promise<BuildContext> {
-    this.ctx ??= context(entryOptions(this.file, this.root, this.settings)).catch((error: unknown) => {
-      this.ctx = null;
-      throw error;
-    });
+    // esbuild is loaded on first use: a static folder never pays for it at start-up.
+    this.ctx ??= import('esbuild')
+      .then(({ context }) => context(entryOptions(this.file, this.root, this.settings)))
+      .catch((error: unknown) => {
+        this.ctx = null;
+        throw error;
+      });
     return this.ctx;
   }
 

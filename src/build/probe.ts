@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { build } from 'esbuild';
 
 /**
  * Whether a plain .js module (or a module it imports by relative path) imports a package by name, which
@@ -9,6 +8,8 @@ import { build } from 'esbuild';
  */
 export async function importsPackages(file: string, root: string): Promise<{ bundle: boolean; inputs: string[] }> {
   try {
+    // Loaded on first use: a folder with no bundled scripts never pays for esbuild at start-up.
+    const { build } = await import('esbuild');
     const result = await build({
       entryPoints: [file],
       absWorkingDir: root,

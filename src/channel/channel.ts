@@ -44,6 +44,11 @@ export class Channel {
     return this.transports.get(pathname.slice(ROUTE_PREFIX.length));
   }
 
+  /** A page was just served: its client will connect soon, so get the rungs ready now. */
+  warmUp(): void {
+    for (const transport of this.transports.values()) transport.prepare?.();
+  }
+
   /** Returns true when the request was a channel request (answered here, one way or another). */
   handleRequest(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
     const isBoot = url.pathname === `${ROUTE_PREFIX}${BOOT_ROUTE}`;

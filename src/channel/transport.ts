@@ -17,6 +17,8 @@ export interface ChannelLimits {
  */
 export interface Transport {
   readonly name: TransportName;
+  /** Load what the rung needs before its first connection arrives (called when a page is served). */
+  prepare?(): void;
   /** A plain HTTP request to `/__devpush/<name>`. */
   request?(req: IncomingMessage, res: ServerResponse, url: URL): void;
   /** An Upgrade request to `/__devpush/<name>`. */

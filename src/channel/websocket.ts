@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { CURSOR_PARAM } from '../protocol.js';
 import type { Encoded } from './encoded.js';
 import type { ChannelClient, Hub } from './hub.js';
@@ -38,12 +38,13 @@ function pongTracker(socket: WebSocket): () => boolean {
 
 /** Rung 1: WebSocket on the same HTTP server (`noServer`), compression off, small frames. */
 export function createWebSocketTransport(hub: Hub, limits: TransportContext): Transport {
-  const wss = new WebSocketServer({
-    noServer: true,
-    maxPayload: limits.maxPayload,
-    perMessageDeflate: false,
-    clientTracking: false,
-  });
+  // `ws` is loaded when first needed (or warmed up when the first page is served), not at start-up.
+  let wss: Promise<WebSocketServer> | null = null;
+  const server = () =>
+    (wss ??= import('ws').then(
+      ({ WebSocketServer }) =>
+        new WebSocketServer({ noServer: true, maxPayload: limits.maxPayload, perMessageDeflate: false, clientTracking: false }),
+    ));
 
   function connect(socket: WebSocket, req: IncomingMessage, url: URL): void {
     // A bad frame or a reset must close this socket only, never reach the process.
@@ -82,11 +83,14 @@ export function createWebSocketTransport(hub: Hub, limits: TransportContext): Tr
 
   return {
     name: 'websocket',
+    prepare() {
+      void server();
+    },
     upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL) {
-      wss.handleUpgrade(req, socket, head, (ws) => connect(ws, req, url));
+      void server().then((wss) => wss.handleUpgrade(req, socket, head, (ws) => connect(ws, req, url)));
     },
     close() {
-      wss.close();
+      void wss?.then((server) => server.close());
     },
   };
 }

@@ -88,6 +88,7 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   const pipeline = new Pipeline(config.root, builder, hub, log);
 
   const injectClient = (html: string, urlPath: string) => {
+    channel.warmUp();
     const entryStyles = builder.discover(html, urlPath).map(entryStylesheetTag).join('');
     const client = `<script type="module" src="${ROUTE_PREFIX}client.js?${BOOT_PARAM}=${hub.bootId}" ${CURSOR_ATTRIBUTE}="${hub.currentId}"></script>`;
     return injectTag(html, `${entryStyles}${client}`);

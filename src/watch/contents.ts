@@ -11,7 +11,7 @@ interface Known {
   ino: number;
   /** Read by the background pass at start-up rather than after an event. */
   seeded: boolean;
-  /** When a look last found these bytes new (Date.now()); 0 for none. */
+  /** When a look last found these bytes new (the index's clock); 0 for none. */
   changedAt: number;
 }
 
@@ -82,6 +82,9 @@ export class ContentIndex {
   /** The start-up pass is done: every file that existed since start-up has been seen. */
   complete = false;
 
+  /** `now` times the rewrite-race window; tests pass their own clock. */
+  constructor(private readonly now: () => number = Date.now) {}
+
   has(file: string): boolean {
     return this.known.has(file);
   }
@@ -144,9 +147,9 @@ export class ContentIndex {
     // this event is about (the pass raced the save): count it as changed, to be safe.
     const raced = known?.seeded === true && known.mtimeMs === stats.mtimeMs;
     const rewrittenSoon =
-      known !== undefined && known.mtimeMs !== stats.mtimeMs && Date.now() - known.changedAt < REWRITE_RACE_MS;
+      known !== undefined && known.mtimeMs !== stats.mtimeMs && this.now() - known.changedAt < REWRITE_RACE_MS;
     const same = known !== undefined && known.hash === hash && !raced && !rewrittenSoon;
-    const changedAt = same ? known.changedAt : Date.now();
+    const changedAt = same ? known.changedAt : this.now();
     this.remember(file, { hash, size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, seeded, changedAt });
     return same ? 'same' : 'changed';
   }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { IgnoreMatcher } from '../config/types.js';
 import { changeSet, type BatchTiming, type ChangeSet } from './coalesce.js';
-import { startEngine, type Engine, type EngineEvents, type EngineOptions } from './engine.js';
+import type { Engine, EngineEvents, EngineOptions } from './engine.js';
 import { decidePolling, POLLING_ENV, readMountTable, realFolder } from './polling.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 
@@ -115,7 +115,7 @@ export function startWatcher(options: WatchOptions): Watcher {
   };
   const workerFile = options.ignore.some((m) => typeof m === 'function') ? null : workerEntry();
   stats.thread = workerFile ? 'worker' : 'main';
-  const running = workerFile ? startInWorker(workerFile, engineOptions, events) : startEngine(engineOptions, events);
+  const running = workerFile ? startInWorker(workerFile, engineOptions, events) : startOnMainThread(engineOptions, events);
   return { ready, stats: () => ({ ...stats }), close: () => running.close() };
 }
 
@@ -141,6 +141,12 @@ function round(ms: number): number {
 }
 
 /** The compiled worker beside this file; from src/ (tests run the TypeScript) the one in dist/. */
+/** chokidar on this thread, loaded only in this case: the worker thread loads it otherwise. */
+function startOnMainThread(engineOptions: EngineOptions, events: EngineEvents): Engine {
+  const started = import('./engine.js').then(({ startEngine }) => startEngine(engineOptions, events));
+  return { close: async () => (await started).close() };
+}
+
 function workerEntry(): URL | null {
   const candidates = [new URL('./worker.js', import.meta.url), new URL('../../dist/src/watch/worker.js', import.meta.url)];
   return candidates.find((url) => existsSync(fileURLToPath(url))) ?? null;

@@ -15,9 +15,11 @@ describe('ContentIndex on real files', () => {
   it('tells changed bytes from a save of the same bytes', async () => {
     const root = tempProject({ 'a.css': 'h1 {}' });
     const file = path.join(root, 'a.css');
-    const index = new ContentIndex();
+    let now = 0;
+    const index = new ContentIndex(() => now);
     age(file);
     expect(await index.look(file, AFTER_EVENT)).toBe('changed'); // first sight
+    now += 5_000;
     writeFileSync(file, 'h1 {}');
     age(file);
     expect(await index.look(file, AFTER_EVENT)).toBe('same');
@@ -25,6 +27,22 @@ describe('ContentIndex on real files', () => {
     age(file);
     expect(await index.look(file, AFTER_EVENT)).toBe('changed');
     expect(index.seen(file)).toBe(true);
+  });
+
+  it('reports a same-bytes rewrite within a second of a reported change, and not after', async () => {
+    const root = tempProject({ 'a.css': 'h1 {}' });
+    const file = path.join(root, 'a.css');
+    let now = 0;
+    const index = new ContentIndex(() => now);
+    expect(await index.look(file, { ...AFTER_EVENT, force: true })).toBe('changed');
+    now += 500;
+    writeFileSync(file, 'h1 {}');
+    utimesSync(file, new Date(), new Date(Date.now() - 900));
+    expect(await index.look(file, AFTER_EVENT)).toBe('changed'); // a reader may have seen it truncated
+    now += 2_000;
+    writeFileSync(file, 'h1 {}');
+    age(file);
+    expect(await index.look(file, AFTER_EVENT)).toBe('same');
   });
 
   it('holds a file written just now, or emptied, unless told to take it as it is', async () => {
