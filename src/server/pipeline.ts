@@ -128,7 +128,9 @@ export class Pipeline {
 
   private publish(plan: Plan): void {
     if (plan.reload.length) {
-      this.hub.publish({ kind: 'reload', reason: 'file changed', paths: plan.reload });
+      // The reload covers the swaps too; the message still names every file, so nothing is dropped.
+      const paths = [...plan.reload, ...plan.css, ...plan.img];
+      this.hub.publish({ kind: 'reload', reason: 'file changed', paths });
       return;
     }
     this.version++;

@@ -58,8 +58,9 @@ describe('bursts', () => {
     writeFileSync(path.join(site.root, 'style.css'), 'h1 { color: blue }');
     writeFileSync(path.join(site.root, 'index.html'), PAGE.replace('one', 'two'));
     const messages = await site.settle(1);
-    // The reload wins: the stylesheet comes with the reloaded page.
+    // The reload wins: the stylesheet comes with the reloaded page, and the message still names it.
     expect(messages.map((m) => m.kind)).toEqual(['reload']);
+    expect(reloadPaths(messages).sort()).toEqual(['/index.html', '/style.css']);
   });
 
   it('still swaps a stylesheet alone in place', async () => {
