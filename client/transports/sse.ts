@@ -9,7 +9,7 @@ import type { ClientTransport } from './transport.js';
 export const sseTransport: ClientTransport = {
   name: 'sse',
   holdsHttpConnection: true,
-  helloDeadlineMs: 3000,
+  helloDeadlineMs: 2500,
   supported: () => typeof EventSource === 'function',
   open(url, handlers) {
     const source = new EventSource(url);

@@ -9,7 +9,7 @@ import type { ClientTransport } from './transport.js';
 export const streamTransport: ClientTransport = {
   name: 'stream',
   holdsHttpConnection: true,
-  helloDeadlineMs: 3000,
+  helloDeadlineMs: 2500,
   supported: () => typeof XMLHttpRequest === 'function',
   open(url, handlers) {
     let done = false;
