@@ -1,4 +1,5 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../test/helpers/browser.js';
 import { preciseNow, within } from './clock.js';
 
 /** What the page reports about itself (see `probe` below). */
@@ -63,15 +64,6 @@ function probe(): void {
   requestAnimationFrame(frame);
 }
 
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Why browser figures cannot run, or null when a Chromium was found (scripts/bench.js looks for it). */
 export function browserUnavailable(): string | null {
@@ -84,7 +76,7 @@ export class BenchBrowser {
   static async launch(): Promise<BenchBrowser> {
     const executablePath = process.env.DEVPUSH_CHROMIUM;
     if (!executablePath) throw new Error(browserUnavailable()!);
-    return new BenchBrowser(await chromium.launch({ executablePath, headless: true, args: LAUNCH_ARGS }));
+    return new BenchBrowser(await chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS] }));
   }
 
   get version(): string {

@@ -1,18 +1,7 @@
 // The live status page at /__devpush/: the channel's statistics, refreshed whenever the channel itself
 // says something (a change, a ping), through the same connection code as every page.
-import { CURSOR_PARAM, ROUTE_PREFIX, type TransportName } from '../src/protocol.js';
+import { CURSOR_PARAM, ROUTE_PREFIX, type TransportName, type TransportStats } from '../src/protocol.js';
 import { ChannelConnection } from './connection.js';
-
-interface TransportStats {
-  connected: number;
-  total: number;
-  messages: number;
-  bytes: number;
-  reconnects: number;
-  resumes: number;
-  resyncs: number;
-  drops: number;
-}
 
 interface Status {
   bootId: string;

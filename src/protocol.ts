@@ -43,6 +43,18 @@ export interface ClientConfig {
   heartbeatMs: number;
 }
 
+/** Counters per rung, as `/__devpush/status` reports them (read by the status page too). */
+export interface TransportStats {
+  connected: number;
+  total: number;
+  messages: number;
+  bytes: number;
+  reconnects: number;
+  resumes: number;
+  resyncs: number;
+  drops: number;
+}
+
 /** `bootId.seq`: bootId is random per server start, seq counts every replayable message. */
 export type MessageId = string;
 

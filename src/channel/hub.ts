@@ -9,6 +9,7 @@ import {
   type ReplayableMessage,
   type ResyncMessage,
   type TransportName,
+  type TransportStats,
 } from '../protocol.js';
 import { Encoded } from './encoded.js';
 import { Ring, type RingLimits } from './ring.js';
@@ -45,16 +46,7 @@ export interface HubOptions {
   heartbeatMs: number;
 }
 
-export interface TransportStats {
-  connected: number;
-  total: number;
-  messages: number;
-  bytes: number;
-  reconnects: number;
-  resumes: number;
-  resyncs: number;
-  drops: number;
-}
+export type { TransportStats };
 
 export interface ChannelStats {
   bootId: string;

@@ -1,6 +1,20 @@
 import { chromium, type Browser } from 'playwright-core';
 
 /**
+ * Switches for headless Chromium on these machines (DESIGN §7): without the background-networking ones
+ * Chromium keeps trying hosts this closed network refuses. The bench launches with the same list.
+ */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
  * Launches the system Chromium (found by scripts/find-chromium.js, passed as DEVPUSH_CHROMIUM by
  * `npm test`). A missing browser is a failure, never a skip.
  */
@@ -10,16 +24,7 @@ export async function launchBrowser(extraArgs: readonly string[] = []): Promise<
   const browser = await chromium.launch({
     executablePath,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      ...extraArgs,
-    ],
+    args: [...CHROMIUM_ARGS, ...extraArgs],
   });
   return {
     browser,
