@@ -17,7 +17,7 @@ Options:
   --port <n>        port to listen on (default ${DEFAULT_PORT}; the next free one if taken)
   --host <name>     interface to listen on (default localhost; anything else exposes the project)
   --strict-port     fail if the port is taken instead of moving on
-  --open [path]     open the browser when ready
+  --open            open the browser when ready (server.open in the config can name a path)
   --config <file>   config file (default: devpush.config.{ts,mts,js,mjs,json} in dir)`;
 
 const OPTIONS = {

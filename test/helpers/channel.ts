@@ -1,5 +1,7 @@
 import WebSocket from 'ws';
+import { createServer, type DevServer } from '../../src/index.js';
 import type { ServerMessage } from '../../src/protocol.js';
+import { tempProject } from './fixture.js';
 
 /** The per-run token, read from the served client as a page would get it. */
 export async function fetchToken(base: string): Promise<string> {
@@ -41,4 +43,16 @@ export class WsProbe {
   close(): void {
     this.socket.terminate();
   }
+}
+
+/** A server on a throw-away one-page project, for channel tests, and its token. */
+export async function startChannelServer(heartbeatMs: number): Promise<{ server: DevServer; token: string }> {
+  const server = await createServer({
+    root: tempProject({ 'index.html': '<p>hi</p>' }),
+    configFile: false,
+    server: { port: 0 },
+    channel: { heartbeatMs },
+    logLevel: 'silent',
+  });
+  return { server, token: await fetchToken(server.url) };
 }

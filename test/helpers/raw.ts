@@ -36,21 +36,8 @@ export function connect(port: number): Promise<net.Socket> {
  * Sends bytes exactly as given and collects everything until the server closes the connection (or
  * `timeoutMs` passes, after which the socket is destroyed and what arrived is returned).
  */
-export async function sendRaw(port: number, bytes: string | Buffer, timeoutMs = 10_000): Promise<RawResponse> {
-  const socket = await connect(port);
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    const finish = () => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(parseResponse(Buffer.concat(chunks)));
-    };
-    const timer = setTimeout(finish, timeoutMs);
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('close', finish);
-    socket.on('error', finish);
-    socket.write(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
-  });
+export function sendRaw(port: number, bytes: string | Buffer, timeoutMs = 10_000): Promise<RawResponse> {
+  return sendRawUntil(port, bytes, () => false, timeoutMs);
 }
 
 /** A request head written by hand. `Host` defaults to the server's own and `Connection: close` is added. */
@@ -208,7 +195,7 @@ function findCloseCode(bytes: Buffer): number | null {
  */
 export async function sendRawUntil(
   port: number,
-  bytes: string,
+  bytes: string | Buffer,
   done: (soFar: RawResponse) => boolean,
   timeoutMs = 10_000,
 ): Promise<RawResponse> {
@@ -227,6 +214,6 @@ export async function sendRawUntil(
     });
     socket.on('close', finish);
     socket.on('error', finish);
-    socket.write(Buffer.from(bytes, 'latin1'));
+    socket.write(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
   });
 }

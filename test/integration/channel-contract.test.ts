@@ -1,9 +1,9 @@
 // One contract, run against every rung of the ladder on a real server on 127.0.0.1.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createServer, type DevServer } from '../../src/index.js';
+import type { DevServer } from '../../src/index.js';
 import type { ServerMessage, TransportName } from '../../src/protocol.js';
-import { fetchToken } from '../helpers/channel.js';
-import { removeTempProjects, tempProject } from '../helpers/fixture.js';
+import { startChannelServer } from '../helpers/channel.js';
+import { removeTempProjects } from '../helpers/fixture.js';
 import { openProbe, rungUrl, type RungProbe } from '../helpers/rung-probe.js';
 
 const RUNGS: TransportName[] = ['websocket', 'sse', 'stream', 'poll'];
@@ -14,14 +14,7 @@ let token: string;
 const probes: RungProbe[] = [];
 
 beforeAll(async () => {
-  server = await createServer({
-    root: tempProject({ 'index.html': '<p>hi</p>' }),
-    configFile: false,
-    server: { port: 0 },
-    channel: { heartbeatMs: 1000 },
-    logLevel: 'silent',
-  });
-  token = await fetchToken(server.url);
+  ({ server, token } = await startChannelServer(1000));
 });
 afterEach(() => probes.splice(0).forEach((probe) => probe.close()));
 afterAll(async () => {
@@ -177,14 +170,7 @@ describe('the poll rung', () => {
   let quiet: DevServer;
   let quietToken: string;
   beforeAll(async () => {
-    quiet = await createServer({
-      root: tempProject({ 'index.html': '<p>quiet</p>' }),
-      configFile: false,
-      server: { port: 0 },
-      channel: { heartbeatMs: 60_000 },
-      logLevel: 'silent',
-    });
-    quietToken = await fetchToken(quiet.url);
+    ({ server: quiet, token: quietToken } = await startChannelServer(60_000));
   });
   afterAll(() => quiet.close());
 

@@ -1,10 +1,10 @@
 // The fault proxy does what each fault says (the ladder tests rely on it), and devpush behind it keeps
 // serving the clients the fault does not touch.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createServer, type DevServer } from '../../src/index.js';
-import { fetchToken } from '../helpers/channel.js';
+import type { DevServer } from '../../src/index.js';
+import { startChannelServer } from '../helpers/channel.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
-import { removeTempProjects, tempProject } from '../helpers/fixture.js';
+import { removeTempProjects } from '../helpers/fixture.js';
 import { openProbe, rungUrl, type RungProbe } from '../helpers/rung-probe.js';
 
 const WAIT = { timeout: 15_000, interval: 20 };
@@ -14,14 +14,7 @@ let proxy: FaultProxy;
 const probes: RungProbe[] = [];
 
 beforeAll(async () => {
-  server = await createServer({
-    root: tempProject({ 'index.html': '<p>hi</p>' }),
-    configFile: false,
-    server: { port: 0 },
-    channel: { heartbeatMs: 1000 },
-    logLevel: 'silent',
-  });
-  token = await fetchToken(server.url);
+  ({ server, token } = await startChannelServer(1000));
   proxy = await startFaultProxy(`http://127.0.0.1:${server.port}/`);
 });
 afterEach(() => {
