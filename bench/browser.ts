@@ -52,7 +52,12 @@ function probe(): void {
     last = key;
     report(state);
   };
-  new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+  new MutationObserver(check).observe(document, {
+    subtree: true,
+    childList: true,
+    characterData: true,
+    attributes: true,
+  });
   document.addEventListener('load', check, true);
   document.addEventListener('DOMContentLoaded', check);
   // The client's connection state has no event: a short interval catches it within a few milliseconds.
@@ -63,7 +68,6 @@ function probe(): void {
   };
   requestAnimationFrame(frame);
 }
-
 
 /** Why browser figures cannot run, or null when a Chromium was found (scripts/bench.js looks for it). */
 export function browserUnavailable(): string | null {
@@ -134,7 +138,12 @@ export class BenchPage {
 
   /** Waits until the page shows `text` and its devpush client is connected. */
   waitUntilReady(test: (state: PageState) => boolean, timeoutMs = 15_000): Promise<Report> {
-    return this.waitFor((s) => test(s) && s.channel?.startsWith('up:') === true, 'the page to load and connect', timeoutMs, true);
+    return this.waitFor(
+      (s) => test(s) && s.channel?.startsWith('up:') === true,
+      'the page to load and connect',
+      timeoutMs,
+      true,
+    );
   }
 
   async close(): Promise<void> {

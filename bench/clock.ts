@@ -24,7 +24,12 @@ export async function within<T>(ms: number, what: string, promise: Promise<T>): 
 }
 
 /** Polls `check` until it returns a value (not undefined), or throws after `ms`. */
-export async function until<T>(ms: number, what: string, check: () => T | undefined | Promise<T | undefined>, everyMs = 5): Promise<T> {
+export async function until<T>(
+  ms: number,
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  everyMs = 5,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const value = await check();

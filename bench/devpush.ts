@@ -51,24 +51,33 @@ export class DevpushProcess {
   static async start(root: string, options: StartOptions = {}): Promise<DevpushProcess> {
     const nodeArgs = options.inspect ? ['--inspect=127.0.0.1:0'] : [];
     const spawnedAt = preciseNow();
-    const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve', root, '--port', '0', ...(options.extraArgs ?? [])], {
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...nodeArgs, CLI, 'serve', root, '--port', '0', ...(options.extraArgs ?? [])],
+      {
+        env: { ...process.env, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     live.add(child);
     child.on('exit', () => live.delete(child));
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const url = await within(20_000, `devpush to start in ${root}`, new Promise<string>((resolve, reject) => {
-      const check = () => {
-        const local = /Local:\s+http:\/\/\S+?:(\d+)\//.exec(out);
-        if (local && (!options.inspect || /Debugger listening on ws:/.test(out))) resolve(`http://127.0.0.1:${local[1]}/`);
-      };
-      child.stdout!.on('data', check);
-      child.stderr!.on('data', check);
-      child.once('exit', (code) => reject(new Error(`devpush exited (${code}) before it was ready:\n${out}`)));
-    }));
+    const url = await within(
+      20_000,
+      `devpush to start in ${root}`,
+      new Promise<string>((resolve, reject) => {
+        const check = () => {
+          const local = /Local:\s+http:\/\/\S+?:(\d+)\//.exec(out);
+          if (local && (!options.inspect || /Debugger listening on ws:/.test(out)))
+            resolve(`http://127.0.0.1:${local[1]}/`);
+        };
+        child.stdout!.on('data', check);
+        child.stderr!.on('data', check);
+        child.once('exit', (code) => reject(new Error(`devpush exited (${code}) before it was ready:\n${out}`)));
+      }),
+    );
     const debuggerUrl = /Debugger listening on (ws:\/\/\S+)/.exec(out)?.[1];
     const inspector = debuggerUrl ? await Inspector.connect(debuggerUrl) : null;
     return new DevpushProcess(child, url, spawnedAt, inspector, () => out);
@@ -119,10 +128,15 @@ export class DevpushProcess {
   async watcherReady(project: { write(file: string, contents: string): void }): Promise<void> {
     const published = async () => ((await this.status()).changes?.length ? true : undefined);
     let n = 0;
-    await until(15_000, 'the watcher to report a change', async () => {
-      if (n++ % 20 === 0) project.write('watcher-ready.txt', String(n));
-      return published();
-    }, 10);
+    await until(
+      15_000,
+      'the watcher to report a change',
+      async () => {
+        if (n++ % 20 === 0) project.write('watcher-ready.txt', String(n));
+        return published();
+      },
+      10,
+    );
   }
 
   /** Memory after a full GC when started with `inspect`, else as the status route reports it. */

@@ -54,7 +54,9 @@ async function connect(command: Extract<WorkerCommand, { cmd: 'connect' }>): Pro
   let ok = 0;
   for (let start = 0; start < command.count; start += BATCH) {
     const size = Math.min(BATCH, command.count - start);
-    const results = await Promise.all(Array.from({ length: size }, () => connectOne(command.base, command.token, command.rung, true)));
+    const results = await Promise.all(
+      Array.from({ length: size }, () => connectOne(command.base, command.token, command.rung, true)),
+    );
     ok += results.filter(Boolean).length;
   }
   reply({ type: 'connected', ok, failed: command.count - ok });
@@ -84,13 +86,16 @@ async function collect(command: Extract<WorkerCommand, { cmd: 'collect' }>): Pro
 
 process.on('message', (command: WorkerCommand) => {
   const run =
-    command.cmd === 'connect' ? connect(command)
-    : command.cmd === 'collect' ? collect(command)
-    : command.cmd === 'cycle' ? cycle(command)
-    : Promise.resolve().then(() => {
-        for (const probe of probes) probe.close();
-        process.exit(0);
-      });
+    command.cmd === 'connect'
+      ? connect(command)
+      : command.cmd === 'collect'
+        ? collect(command)
+        : command.cmd === 'cycle'
+          ? cycle(command)
+          : Promise.resolve().then(() => {
+              for (const probe of probes) probe.close();
+              process.exit(0);
+            });
   run.catch((error: unknown) => reply({ type: 'error', message: (error as Error).message }));
 });
 process.on('disconnect', () => process.exit(0));

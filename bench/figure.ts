@@ -28,16 +28,35 @@ export interface Figure {
   samples?: number[];
 }
 
-export function measured(group: string, name: string, unit: Unit, samples: number[], extra: Partial<Figure> = {}): Figure {
+export function measured(
+  group: string,
+  name: string,
+  unit: Unit,
+  samples: number[],
+  extra: Partial<Figure> = {},
+): Figure {
   if (samples.length === 0) return notAvailable(group, name, unit, 'no sample was collected', extra);
-  return { group, name, unit, summary: summarize(samples), samples: samples.map((x) => Math.round(x * 1000) / 1000), ...extra };
+  return {
+    group,
+    name,
+    unit,
+    summary: summarize(samples),
+    samples: samples.map((x) => Math.round(x * 1000) / 1000),
+    ...extra,
+  };
 }
 
 export function single(group: string, name: string, unit: Unit, value: number, extra: Partial<Figure> = {}): Figure {
   return { group, name, unit, value, ...extra };
 }
 
-export function notAvailable(group: string, name: string, unit: Unit, reason: string, extra: Partial<Figure> = {}): Figure {
+export function notAvailable(
+  group: string,
+  name: string,
+  unit: Unit,
+  reason: string,
+  extra: Partial<Figure> = {},
+): Figure {
   return { group, name, unit, na: reason, ...extra };
 }
 

@@ -39,11 +39,16 @@ const GROUPS: Group[] = [
 ];
 
 function selected(argv: readonly string[]): Group[] {
-  const only = argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+  const only = argv
+    .find((arg) => arg.startsWith('--only='))
+    ?.slice('--only='.length)
+    .split(',');
   if (!only) return GROUPS;
   const unknown = only.filter((key) => !GROUPS.some((g) => g.key === key));
   if (unknown.length) {
-    throw new Error(`bench: unknown group "${unknown[0]}" in --only; the groups are ${GROUPS.map((g) => g.key).join(', ')}.`);
+    throw new Error(
+      `bench: unknown group "${unknown[0]}" in --only; the groups are ${GROUPS.map((g) => g.key).join(', ')}.`,
+    );
   }
   return GROUPS.filter((g) => only.includes(g.key));
 }
@@ -74,7 +79,9 @@ async function main(argv: readonly string[]): Promise<void> {
         figures.push(...(await group.run(settings)));
       } catch (error) {
         // One broken group must not hide the others' figures.
-        figures.push(notAvailable(group.title, 'all figures', 'ms', `failed: ${(error as Error).message.split('\n')[0]}`));
+        figures.push(
+          notAvailable(group.title, 'all figures', 'ms', `failed: ${(error as Error).message.split('\n')[0]}`),
+        );
       }
     }
     process.stdout.write(` ${((preciseNow() - t0) / 1000).toFixed(1)} s\n`);
@@ -92,10 +99,19 @@ async function main(argv: readonly string[]): Promise<void> {
   console.log(`\n${table(figures)}\n`);
   const file = writeResults(
     path.join(REPO_ROOT, 'bench/results'),
-    { startedAt, seconds: Math.round((preciseNow() - runStart) / 1000), quick: settings.quick, commit: gitCommit(), machine, settings },
+    {
+      startedAt,
+      seconds: Math.round((preciseNow() - runStart) / 1000),
+      quick: settings.quick,
+      commit: gitCommit(),
+      machine,
+      settings,
+    },
     figures,
   );
-  console.log(`${machine.cpus}, load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}; ${settings.quick ? 'quick run' : 'full run'}.`);
+  console.log(
+    `${machine.cpus}, load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}; ${settings.quick ? 'quick run' : 'full run'}.`,
+  );
   console.log(`Results: ${path.relative(process.cwd(), file)}`);
 }
 

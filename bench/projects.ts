@@ -95,7 +95,8 @@ export function tsProject(modules: number): Project & { leaf: string } {
     }
     main += `const total = ${Array.from({ length: groups }, (_, g) => `total_g${g}`).join(' + ')};\nconst value0 = first_g0;\n`;
   }
-  main += "const marker = document.getElementById('marker')!;\nmarker.dataset.total = String(total);\nmarker.textContent = value0;\n";
+  main +=
+    "const marker = document.getElementById('marker')!;\nmarker.dataset.total = String(total);\nmarker.textContent = value0;\n";
   files['src/main.ts'] = main;
   return { ...project(`ts${modules}`, files), leaf: 'src/leaves/l0.ts' };
 }

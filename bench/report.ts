@@ -37,9 +37,16 @@ export function table(figures: readonly Figure[]): string {
   const lines: string[] = [];
   const groups = [...new Set(figures.map((f) => f.group))];
   const rows = figures.map(row);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i]!.startsWith('n/a') ? 0 : r[i]!.length))));
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((r) => (r[i]!.startsWith('n/a') ? 0 : r[i]!.length))),
+  );
   const render = (cells: string[]) =>
-    cells[1]!.startsWith('n/a') ? `  ${cells[0]!.padEnd(widths[0]!)}  ${cells[1]}` : `  ${cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}`;
+    cells[1]!.startsWith('n/a')
+      ? `  ${cells[0]!.padEnd(widths[0]!)}  ${cells[1]}`
+      : `  ${cells
+          .map((c, i) => c.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd()}`;
   lines.push(render(header));
   for (const group of groups) {
     lines.push('', group);

@@ -39,6 +39,7 @@ export function settingsFor(argv: readonly string[]): Settings {
 function numberFlag(argv: readonly string[], name: string): number | undefined {
   const text = argv.find((arg) => arg.startsWith(`${name}=`))?.slice(name.length + 1);
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) === 0) throw new Error(`bench: ${name} takes a positive whole number, found "${text}".`);
+  if (!/^\d+$/.test(text) || Number(text) === 0)
+    throw new Error(`bench: ${name} takes a positive whole number, found "${text}".`);
   return Number(text);
 }

@@ -23,19 +23,27 @@ export class ClientWorker {
   }
 
   /** Sends a command and waits for its reply (one command at a time per worker). */
-  async ask<T extends WorkerReply['type']>(command: WorkerCommand, type: T, timeoutMs: number): Promise<Extract<WorkerReply, { type: T }>> {
+  async ask<T extends WorkerReply['type']>(
+    command: WorkerCommand,
+    type: T,
+    timeoutMs: number,
+  ): Promise<Extract<WorkerReply, { type: T }>> {
     this.child.send(command);
-    return within(timeoutMs, `the client worker to answer ${command.cmd}`, (async () => {
-      for (;;) {
-        const index = this.replies.findIndex((r) => r.type === type || r.type === 'error');
-        if (index >= 0) {
-          const [found] = this.replies.splice(index, 1);
-          if (found!.type === 'error') throw new Error(`client worker: ${found!.message}`);
-          return found as Extract<WorkerReply, { type: T }>;
+    return within(
+      timeoutMs,
+      `the client worker to answer ${command.cmd}`,
+      (async () => {
+        for (;;) {
+          const index = this.replies.findIndex((r) => r.type === type || r.type === 'error');
+          if (index >= 0) {
+            const [found] = this.replies.splice(index, 1);
+            if (found!.type === 'error') throw new Error(`client worker: ${found!.message}`);
+            return found as Extract<WorkerReply, { type: T }>;
+          }
+          await new Promise<void>((resolve) => (this.wake = resolve));
         }
-        await new Promise<void>((resolve) => (this.wake = resolve));
-      }
-    })());
+      })(),
+    );
   }
 
   stop(): void {

@@ -29,7 +29,9 @@ class DevpushOverlay extends HTMLElement {
     const panel = element('div', 'panel');
     panel.append(element('h1', '', `Build failed: ${problems.length} error${problems.length === 1 ? '' : 's'}`));
     for (const problem of problems) {
-      const where = problem.location ? `${problem.location.file}:${problem.location.line}:${problem.location.column}` : '';
+      const where = problem.location
+        ? `${problem.location.file}:${problem.location.line}:${problem.location.column}`
+        : '';
       if (where) panel.append(element('div', 'where', where));
       panel.append(element('pre', 'message', problem.text));
       if (problem.frame) panel.append(element('pre', 'frame', problem.frame));

@@ -11,7 +11,16 @@ interface Status {
   lastChange: { id: string; kind: string; at: string } | null;
 }
 
-const COLUMNS: (keyof TransportStats)[] = ['connected', 'total', 'messages', 'bytes', 'reconnects', 'resumes', 'resyncs', 'drops'];
+const COLUMNS: (keyof TransportStats)[] = [
+  'connected',
+  'total',
+  'messages',
+  'bytes',
+  'reconnects',
+  'resumes',
+  'resyncs',
+  'drops',
+];
 const self = new URL(import.meta.url);
 let refreshing = false;
 let again = false;
@@ -31,7 +40,10 @@ function render(status: Status): void {
   setText('boot', status.bootId);
   setText('seq', String(status.seq));
   setText('ring', String(status.ringSize));
-  setText('last', status.lastChange ? `${status.lastChange.kind} (${status.lastChange.id}) at ${status.lastChange.at}` : 'none yet');
+  setText(
+    'last',
+    status.lastChange ? `${status.lastChange.kind} (${status.lastChange.id}) at ${status.lastChange.at}` : 'none yet',
+  );
   const rows = Object.entries(status.transports).map(([name, stats]) => {
     const row = document.createElement('tr');
     row.dataset.rung = name;

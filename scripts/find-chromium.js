@@ -49,7 +49,7 @@ export function ensureChromium() {
   const found = findChromium();
   if (found) return found;
   if (!canApt()) return null;
-  console.log('No Chromium found; installing Debian\'s chromium with apt-get (needed for the browser tests)...');
+  console.log("No Chromium found; installing Debian's chromium with apt-get (needed for the browser tests)...");
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
   execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env });

@@ -86,7 +86,9 @@ async function checkout() {
   for (let round = 0; round < 10; round++) {
     const before = sets.length;
     await new Promise((resolve, reject) =>
-      execFile('git', ['checkout', '-q', round % 2 ? 'two' : 'one'], { cwd: root }, (error) => (error ? reject(error) : resolve())),
+      execFile('git', ['checkout', '-q', round % 2 ? 'two' : 'one'], { cwd: root }, (error) =>
+        error ? reject(error) : resolve(),
+      ),
     );
     const exited = now();
     await sleep(2500);
@@ -101,7 +103,17 @@ async function checkout() {
   }
   await watcher.close();
   rmSync(root, { recursive: true, force: true });
-  console.log(JSON.stringify({ scenario: 'checkout', files: 500, filesPerChangeSet: counts, gitExitToChangeSetMs: stats(afterExit), lastEventToFlushMs: stats(lastEventToFlush), checkingMs: stats(checking), loadPerCore: +(os.loadavg()[0] / os.availableParallelism()).toFixed(1) }));
+  console.log(
+    JSON.stringify({
+      scenario: 'checkout',
+      files: 500,
+      filesPerChangeSet: counts,
+      gitExitToChangeSetMs: stats(afterExit),
+      lastEventToFlushMs: stats(lastEventToFlush),
+      checkingMs: stats(checking),
+      loadPerCore: +(os.loadavg()[0] / os.availableParallelism()).toFixed(1),
+    }),
+  );
 }
 
 async function start() {
@@ -122,7 +134,15 @@ async function start() {
   const ready = performance.now() - started;
   await server.close();
   rmSync(root, { recursive: true, force: true });
-  console.log(JSON.stringify({ scenario: 'start', files: 20_000, listenMs: Math.round(listening), firstPageMs: Math.round(firstPage), watchReadyMs: Math.round(ready) }));
+  console.log(
+    JSON.stringify({
+      scenario: 'start',
+      files: 20_000,
+      listenMs: Math.round(listening),
+      firstPageMs: Math.round(firstPage),
+      watchReadyMs: Math.round(ready),
+    }),
+  );
 }
 
 for (const [name, run] of Object.entries({ save, checkout, start })) {

@@ -92,4 +92,3 @@ async function runCase(browser: BenchBrowser, size: number, settings: Settings):
     await server.stop();
   }
 }
-

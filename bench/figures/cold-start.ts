@@ -15,7 +15,10 @@ async function firstOk(url: string): Promise<number> {
 }
 
 /** Process start (spawn) → first 200 on `/` (and on the entry, for the TS folder), then idle memory. */
-async function startOnce(project: Project, entry: string | null): Promise<{ page: number; entry: number | null; server: DevpushProcess }> {
+async function startOnce(
+  project: Project,
+  entry: string | null,
+): Promise<{ page: number; entry: number | null; server: DevpushProcess }> {
   const server = await DevpushProcess.start(project.root);
   const pageAt = await firstOk(server.url);
   const entryAt = entry ? await firstOk(new URL(entry, server.url).href) : null;
@@ -58,12 +61,19 @@ export async function coldStart(settings: Settings): Promise<Figure[]> {
     measured(GROUP, 'TS-entry folder: start → first 200 on the entry', 'ms', entryTimes),
   ];
   if (idle) {
-    figures.push(single(GROUP, 'idle RSS, static folder', 'MiB', idle.rss / MiB, { target: { stat: 'value', max: 60 }, detail: { heapUsedMiB: idle.heap / MiB } }));
+    figures.push(
+      single(GROUP, 'idle RSS, static folder', 'MiB', idle.rss / MiB, {
+        target: { stat: 'value', max: 60 },
+        detail: { heapUsedMiB: idle.heap / MiB },
+      }),
+    );
   }
   if (tsIdle) {
-    figures.push(single(GROUP, 'idle RSS, TS-entry folder (node)', 'MiB', tsIdle.rss / MiB, {
-      detail: { withEsbuildServiceMiB: tsIdle.tree === undefined ? null : tsIdle.tree / MiB },
-    }));
+    figures.push(
+      single(GROUP, 'idle RSS, TS-entry folder (node)', 'MiB', tsIdle.rss / MiB, {
+        detail: { withEsbuildServiceMiB: tsIdle.tree === undefined ? null : tsIdle.tree / MiB },
+      }),
+    );
   }
   return figures;
 }

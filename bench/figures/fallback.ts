@@ -20,8 +20,18 @@ const SCENARIOS: Scenario[] = [
   { name: 'clean network', faults: {}, rung: 'websocket' },
   { name: 'WebSocket upgrade refused', faults: { upgrade: 'refuse' }, rung: 'sse', target: { stat: 'p50', max: 500 } },
   { name: 'WebSocket upgrade hangs', faults: { upgrade: 'hold' }, rung: 'sse', target: { stat: 'p50', max: 3500 } },
-  { name: 'streams buffered, upgrade refused', faults: { upgrade: 'refuse', buffer: true }, rung: 'poll', target: { stat: 'p50', max: 8000 } },
-  { name: 'streams buffered, upgrade hangs', faults: { upgrade: 'hold', buffer: true }, rung: 'poll', target: { stat: 'p50', max: 8000 } },
+  {
+    name: 'streams buffered, upgrade refused',
+    faults: { upgrade: 'refuse', buffer: true },
+    rung: 'poll',
+    target: { stat: 'p50', max: 8000 },
+  },
+  {
+    name: 'streams buffered, upgrade hangs',
+    faults: { upgrade: 'hold', buffer: true },
+    rung: 'poll',
+    target: { stat: 'p50', max: 8000 },
+  },
 ];
 
 /**
@@ -39,7 +49,15 @@ export async function fallback(settings: Settings): Promise<Figure[]> {
       try {
         figures.push(...(await runScenario(browser, server, scenario, settings)));
       } catch (error) {
-        figures.push(notAvailable(GROUP, scenario.name, 'ms', `failed: ${(error as Error).message.split('\n')[0]}`, scenario.target ? { target: scenario.target } : {}));
+        figures.push(
+          notAvailable(
+            GROUP,
+            scenario.name,
+            'ms',
+            `failed: ${(error as Error).message.split('\n')[0]}`,
+            scenario.target ? { target: scenario.target } : {},
+          ),
+        );
       }
     }
   } finally {
@@ -51,7 +69,12 @@ export async function fallback(settings: Settings): Promise<Figure[]> {
 
 const upOn = (rung: string) => (s: { channel: string | null }) => s.channel === `up:${rung}`;
 
-async function runScenario(browser: BenchBrowser, server: DevpushProcess, scenario: Scenario, settings: Settings): Promise<Figure[]> {
+async function runScenario(
+  browser: BenchBrowser,
+  server: DevpushProcess,
+  scenario: Scenario,
+  settings: Settings,
+): Promise<Figure[]> {
   const proxy = await startFaultProxy(server.url, scenario.faults);
   const first: number[] = [];
   const remembered: number[] = [];
@@ -63,7 +86,11 @@ async function runScenario(browser: BenchBrowser, server: DevpushProcess, scenar
         const up = await page.waitFor(upOn(scenario.rung), `${scenario.name}: hello on ${scenario.rung}`, 30_000, true);
         first.push(up.state.at - up.state.navigationStart);
         if (scenario.rung === 'sse' && scenario.faults.upgrade === 'refuse') {
-          const reloaded = page.waitFor((s) => upOn(scenario.rung)(s) && s.navigationStart > up.state.navigationStart, 'hello after a reload', 30_000);
+          const reloaded = page.waitFor(
+            (s) => upOn(scenario.rung)(s) && s.navigationStart > up.state.navigationStart,
+            'hello after a reload',
+            30_000,
+          );
           await page.page.reload();
           const again = await reloaded;
           remembered.push(again.state.at - again.state.navigationStart);
@@ -76,10 +103,20 @@ async function runScenario(browser: BenchBrowser, server: DevpushProcess, scenar
     await proxy.close();
   }
   const figures = [
-    measured(GROUP, `${scenario.name}: load → hello (${scenario.rung})`, 'ms', first, scenario.target ? { target: scenario.target } : {}),
+    measured(
+      GROUP,
+      `${scenario.name}: load → hello (${scenario.rung})`,
+      'ms',
+      first,
+      scenario.target ? { target: scenario.target } : {},
+    ),
   ];
   if (remembered.length) {
-    figures.push(measured(GROUP, `reload with the rung remembered (${scenario.rung}): load → hello`, 'ms', remembered, { target: { stat: 'p50', max: 100 } }));
+    figures.push(
+      measured(GROUP, `reload with the rung remembered (${scenario.rung}): load → hello`, 'ms', remembered, {
+        target: { stat: 'p50', max: 100 },
+      }),
+    );
   }
   return figures;
 }

@@ -36,7 +36,9 @@ async function runCase(rung: Rung, count: number, settings: Settings): Promise<F
   const workers: ClientWorker[] = [];
   try {
     if (!(await server.offeredRungs()).includes(rung)) {
-      return [notAvailable(GROUP, `${label}: broadcast → client`, 'ms', `the server does not offer the ${rung} rung yet`)];
+      return [
+        notAvailable(GROUP, `${label}: broadcast → client`, 'ms', `the server does not offer the ${rung} rung yet`),
+      ];
     }
     const token = await server.token();
     await server.watcherReady(site);
@@ -45,7 +47,9 @@ async function runCase(rung: Rung, count: number, settings: Settings): Promise<F
     for (let i = 0; i < WORKERS; i++) workers.push(ClientWorker.spawn());
     const shares = workers.map((_, i) => Math.floor(count / WORKERS) + (i < count % WORKERS ? 1 : 0));
     const connected = await Promise.all(
-      workers.map((w, i) => w.ask({ cmd: 'connect', base: server.url, token, rung, count: shares[i]! }, 'connected', 120_000)),
+      workers.map((w, i) =>
+        w.ask({ cmd: 'connect', base: server.url, token, rung, count: shares[i]! }, 'connected', 120_000),
+      ),
     );
     const ok = connected.reduce((sum, c) => sum + c.ok, 0);
     if (ok < count) throw new Error(`only ${ok} of ${count} ${rung} clients connected`);
@@ -60,12 +64,19 @@ async function runCase(rung: Rung, count: number, settings: Settings): Promise<F
     const seen = new Set((await server.status()).changes?.flatMap((c) => c.messages) ?? []);
     for (let n = 1; n <= settings.broadcasts + 1; n++) {
       site.write('style.css', stylesheet(n));
-      const timing = await until(10_000, 'devpush to publish the broadcast', async () =>
-        (await server.status()).changes?.find((c) => c.messages.some((id) => !seen.has(id))), 5);
+      const timing = await until(
+        10_000,
+        'devpush to publish the broadcast',
+        async () => (await server.status()).changes?.find((c) => c.messages.some((id) => !seen.has(id))),
+        5,
+      );
       timing.messages.forEach((id) => seen.add(id));
       const id = timing.messages[0]!;
-      const times = (await Promise.all(workers.map((w, i) => w.ask({ cmd: 'collect', id, expected: shares[i]! }, 'collected', 30_000))))
-        .flatMap((reply) => reply.times);
+      const times = (
+        await Promise.all(
+          workers.map((w, i) => w.ask({ cmd: 'collect', id, expected: shares[i]! }, 'collected', 30_000)),
+        )
+      ).flatMap((reply) => reply.times);
       // chokidar drops a second change of one file within 50 ms of the first: space the edits.
       await sleep(300);
       if (n === 1) continue; // warm-up
@@ -96,7 +107,9 @@ async function runCase(rung: Rung, count: number, settings: Settings): Promise<F
       }),
     ];
   } catch (error) {
-    return [notAvailable(GROUP, `${label}: broadcast → client`, 'ms', `failed: ${(error as Error).message.split('\n')[0]}`)];
+    return [
+      notAvailable(GROUP, `${label}: broadcast → client`, 'ms', `failed: ${(error as Error).message.split('\n')[0]}`),
+    ];
   } finally {
     for (const w of workers) w.stop();
     await server.stop();

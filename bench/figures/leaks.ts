@@ -61,7 +61,9 @@ export async function leaks(settings: Settings): Promise<Figure[]> {
       }),
     ];
   } catch (error) {
-    return [notAvailable(GROUP, 'connect/disconnect cycles', 'MiB', `failed: ${(error as Error).message.split('\n')[0]}`)];
+    return [
+      notAvailable(GROUP, 'connect/disconnect cycles', 'MiB', `failed: ${(error as Error).message.split('\n')[0]}`),
+    ];
   } finally {
     worker.stop();
     await server.stop();

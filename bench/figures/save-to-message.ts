@@ -25,8 +25,18 @@ function cases(): Case[] {
   return [
     { name: 'CSS', project: site, edit: (n) => site.write('style.css', stylesheet(n)) },
     { name: 'HTML', project: site, edit: (n) => site.write('index.html', staticPage(`v${n}`)) },
-    { name: 'TS entry, 10 modules', project: small, entry: '/src/main.ts', edit: (n) => small.write(small.leaf, leafModule(0, `v${n}`)) },
-    { name: 'TS entry, 1,000 modules', project: large, entry: '/src/main.ts', edit: (n) => large.write(large.leaf, leafModule(0, `v${n}`)) },
+    {
+      name: 'TS entry, 10 modules',
+      project: small,
+      entry: '/src/main.ts',
+      edit: (n) => small.write(small.leaf, leafModule(0, `v${n}`)),
+    },
+    {
+      name: 'TS entry, 1,000 modules',
+      project: large,
+      entry: '/src/main.ts',
+      edit: (n) => large.write(large.leaf, leafModule(0, `v${n}`)),
+    },
   ];
 }
 
@@ -82,14 +92,24 @@ async function runCase(c: Case, settings: Settings): Promise<Figure[]> {
     if (settings.profile) await server.inspector?.startProfile();
 
     const totals = new Map<Rung, number[]>(rungs.map((rung) => [rung, []]));
-    const stages = { watcher: [] as number[], detect: [] as number[], coalesce: [] as number[], queue: [] as number[], rebuild: [] as number[], publish: [] as number[], cpuUs: [] as number[] };
+    const stages = {
+      watcher: [] as number[],
+      detect: [] as number[],
+      coalesce: [] as number[],
+      queue: [] as number[],
+      rebuild: [] as number[],
+      publish: [] as number[],
+      cpuUs: [] as number[],
+    };
     const broadcast = new Map<Rung, number[]>(rungs.map((rung) => [rung, []]));
     for (let n = 1; n <= settings.warmup + settings.edits; n++) {
       const before = new Map([...listeners].map(([rung, l]) => [rung, l.arrivals.length]));
       const writeAt = preciseNow();
       c.edit(n);
       const arrived = await Promise.all(
-        [...listeners].map(async ([rung, l]) => [rung, await l.next(before.get(rung)!, `${c.name}: message ${n} over ${rung}`)] as const),
+        [...listeners].map(
+          async ([rung, l]) => [rung, await l.next(before.get(rung)!, `${c.name}: message ${n} over ${rung}`)] as const,
+        ),
       );
       const id = arrived[0]![1].message.id;
       const timing = await until(3000, `devpush's timing of message ${id}`, () => server.timingOf(id), 10);
@@ -119,7 +139,8 @@ async function runCase(c: Case, settings: Settings): Promise<Figure[]> {
       : `watcher ${split.watcher}`;
     return RUNGS.map((rung) => {
       const name = `${rung === 'websocket' ? 'ws' : rung} client: ${c.name}`;
-      if (!rungs.includes(rung)) return notAvailable(GROUP, name, 'ms', `the server does not offer the ${rung} rung yet`);
+      if (!rungs.includes(rung))
+        return notAvailable(GROUP, name, 'ms', `the server does not offer the ${rung} rung yet`);
       const toClient = medians({ broadcast: broadcast.get(rung)! }).broadcast!;
       return measured(GROUP, name, 'ms', totals.get(rung)!, {
         note: `p50 stages: ${watcherText} · queue ${split.queue} · rebuild ${split.rebuild} · broadcast ${toClient} ms`,

@@ -23,10 +23,33 @@ function cases(): Case[] {
   const large = tsProject(1000);
   const leafEdit = (p: typeof small) => (n: number) => p.write(p.leaf, leafModule(0, `v${n}`));
   return [
-    { name: 'CSS swap', target: { stat: 'p50', max: 10 }, project: site, edit: (n) => site.write('style.css', stylesheet(n)), shows: (n) => ({ color: colorFor(n) }) },
-    { name: 'HTML reload', target: { stat: 'p50', max: 50 }, project: site, edit: (n) => site.write('index.html', staticPage(`v${n}`)), shows: (n) => ({ text: `v${n}` }) },
-    { name: 'TS entry, 10 modules, leaf edit', project: small, edit: leafEdit(small), shows: (n) => ({ text: `v${n}` }) },
-    { name: 'TS entry, 1,000 modules, leaf edit', target: { stat: 'p50', max: 120 }, project: large, edit: leafEdit(large), shows: (n) => ({ text: `v${n}` }) },
+    {
+      name: 'CSS swap',
+      target: { stat: 'p50', max: 10 },
+      project: site,
+      edit: (n) => site.write('style.css', stylesheet(n)),
+      shows: (n) => ({ color: colorFor(n) }),
+    },
+    {
+      name: 'HTML reload',
+      target: { stat: 'p50', max: 50 },
+      project: site,
+      edit: (n) => site.write('index.html', staticPage(`v${n}`)),
+      shows: (n) => ({ text: `v${n}` }),
+    },
+    {
+      name: 'TS entry, 10 modules, leaf edit',
+      project: small,
+      edit: leafEdit(small),
+      shows: (n) => ({ text: `v${n}` }),
+    },
+    {
+      name: 'TS entry, 1,000 modules, leaf edit',
+      target: { stat: 'p50', max: 120 },
+      project: large,
+      edit: leafEdit(large),
+      shows: (n) => ({ text: `v${n}` }),
+    },
   ];
 }
 
@@ -43,7 +66,15 @@ export async function saveToVisible(settings: Settings): Promise<Figure[]> {
       try {
         figures.push(await runCase(browser, c, settings));
       } catch (error) {
-        figures.push(notAvailable(GROUP, c.name, 'ms', `failed: ${(error as Error).message.split('\n')[0]}`, c.target ? { target: c.target } : {}));
+        figures.push(
+          notAvailable(
+            GROUP,
+            c.name,
+            'ms',
+            `failed: ${(error as Error).message.split('\n')[0]}`,
+            c.target ? { target: c.target } : {},
+          ),
+        );
       }
     }
   } finally {

@@ -141,10 +141,20 @@ export class Builder {
     let builds = 0;
     for (const entry of this.entries.values()) {
       builds += entry.builds;
-      perEntry[entry.urlPath] = { builds: entry.builds, lastMs: Math.round(entry.lastMs * 10) / 10, failed: entry.problems.length > 0 };
+      perEntry[entry.urlPath] = {
+        builds: entry.builds,
+        lastMs: Math.round(entry.lastMs * 10) / 10,
+        failed: entry.problems.length > 0,
+      };
     }
     const total = builds + this.retiredBuilds;
-    return { entries: this.entries.size, builds: total, rebuilds: Math.max(0, total - this.created), lastRebuild: this.lastRebuild, perEntry };
+    return {
+      entries: this.entries.size,
+      builds: total,
+      rebuilds: Math.max(0, total - this.created),
+      lastRebuild: this.lastRebuild,
+      perEntry,
+    };
   }
 
   /** Disposes every esbuild context; no esbuild work is left running afterwards. */

@@ -82,7 +82,14 @@ export class Entry {
     const hadProblems = this.problems.length > 0;
     const effect = (kind: BuildEffect['kind'], cssPaths: string[] = [], warnings: Message[] = []): BuildEffect => {
       this.lastMs = performance.now() - started;
-      return { entry: this.urlPath, kind, cssPaths, problems: this.problems, warnings: this.toProblems(warnings), ms: this.lastMs };
+      return {
+        entry: this.urlPath,
+        kind,
+        cssPaths,
+        problems: this.problems,
+        warnings: this.toProblems(warnings),
+        ms: this.lastMs,
+      };
     };
     if (this.disposed) return effect('none');
     this.builds++;

@@ -51,6 +51,8 @@ export function codeFrame(file: string, line: number, column: number, fallbackLi
 
 /** One line per problem for the terminal: file:line:column: text. */
 export function describeProblem(problem: BuildProblem): string {
-  const where = problem.location ? `${problem.location.file}:${problem.location.line}:${problem.location.column}: ` : '';
+  const where = problem.location
+    ? `${problem.location.file}:${problem.location.line}:${problem.location.column}: `
+    : '';
   return `${where}${problem.text}`;
 }

@@ -44,20 +44,29 @@ export function collectOutputs(entryUrl: string, entryFile: string, files: reado
   const primary: string[] = [];
   if (js) {
     const jsMap = byPath.get(`${names.js}.map`);
-    served.set(entryUrl, bundle(js, css ? cssUrl : null, jsMap ? `${encodeURIComponent(path.posix.basename(entryUrl))}.map` : null));
+    served.set(
+      entryUrl,
+      bundle(js, css ? cssUrl : null, jsMap ? `${encodeURIComponent(path.posix.basename(entryUrl))}.map` : null),
+    );
     primary.push(entryUrl);
     if (jsMap) served.set(`${entryUrl}.map`, sourceMap(jsMap, css ? 1 : 0));
   }
   if (css) {
     const cssMap = byPath.get(`${names.css}.map`);
     const comment = cssMap ? `\n/*# sourceMappingURL=${encodeURIComponent(path.posix.basename(cssUrl))}.map */\n` : '';
-    served.set(cssUrl, fixed(CSS_TYPE, css.hash, () => concat(css.contents, comment)));
+    served.set(
+      cssUrl,
+      fixed(CSS_TYPE, css.hash, () => concat(css.contents, comment)),
+    );
     primary.push(cssUrl);
     if (cssMap) served.set(`${cssUrl}.map`, sourceMap(cssMap, 0));
   }
   for (const file of files) {
     if (file === js || file === css || file.path.endsWith('.map')) continue;
-    served.set(`${ASSET_PREFIX}${path.basename(file.path)}`, fixed(assetType(file.path), file.hash, () => file.contents));
+    served.set(
+      `${ASSET_PREFIX}${path.basename(file.path)}`,
+      fixed(assetType(file.path), file.hash, () => file.contents),
+    );
   }
   return { files: served, primary };
 }

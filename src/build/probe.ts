@@ -24,7 +24,9 @@ export async function importsPackages(file: string, root: string): Promise<{ bun
       logLevel: 'silent',
     });
     const inputs = Object.entries(result.metafile.inputs);
-    const bundle = inputs.some(([, input]) => input.imports.some((i) => i.external && !/^(\.{0,2}\/|[a-z]+:)/i.test(i.path)));
+    const bundle = inputs.some(([, input]) =>
+      input.imports.some((i) => i.external && !/^(\.{0,2}\/|[a-z]+:)/i.test(i.path)),
+    );
     return { bundle, inputs: inputs.map(([name]) => path.resolve(root, name)) };
   } catch {
     return { bundle: false, inputs: [file] };

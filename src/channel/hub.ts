@@ -70,9 +70,10 @@ export class Hub {
   private seq = 0;
   private readonly ring: Ring;
   private readonly clients = new Set<ChannelClient>();
-  private readonly perTransport = Object.fromEntries(
-    TRANSPORT_NAMES.map((name) => [name, emptyStats()]),
-  ) as Record<TransportName, TransportStats>;
+  private readonly perTransport = Object.fromEntries(TRANSPORT_NAMES.map((name) => [name, emptyStats()])) as Record<
+    TransportName,
+    TransportStats
+  >;
   private lastChange: ChannelStats['lastChange'] = null;
   /** Messages that describe a current state (a broken build) and so reach late joiners too. */
   private readonly sticky = new Map<string, { seq: number; encoded: Encoded<ReplayableMessage> }>();

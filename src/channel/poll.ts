@@ -2,7 +2,14 @@ import { CURSOR_PARAM, formatId } from '../protocol.js';
 import type { Encoded } from './encoded.js';
 import { frameMessage } from './event-stream.js';
 import type { ChannelClient, Hub } from './hub.js';
-import { connectKind, readCursor, refuseCursor, remoteAddress, type Transport, type TransportContext } from './transport.js';
+import {
+  connectKind,
+  readCursor,
+  refuseCursor,
+  remoteAddress,
+  type Transport,
+  type TransportContext,
+} from './transport.js';
 
 /** Longest a poll is held with nothing to say. The hub's ping (every heartbeat) usually answers it first. */
 export const POLL_HOLD_MS = 25_000;

@@ -4,7 +4,14 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import { CURSOR_PARAM } from '../protocol.js';
 import type { Encoded } from './encoded.js';
 import type { ChannelClient, Hub } from './hub.js';
-import { connectKind, readCursor, remoteAddress, stallDetector, type Transport, type TransportContext } from './transport.js';
+import {
+  connectKind,
+  readCursor,
+  remoteAddress,
+  stallDetector,
+  type Transport,
+  type TransportContext,
+} from './transport.js';
 
 /** Close codes the server uses; the client treats 4400 as "do not retry this cursor". */
 export const CLOSE_PUSH_ONLY = 1008;
@@ -43,7 +50,12 @@ export function createWebSocketTransport(hub: Hub, limits: TransportContext): Tr
   const server = () =>
     (wss ??= import('ws').then(
       ({ WebSocketServer }) =>
-        new WebSocketServer({ noServer: true, maxPayload: limits.maxPayload, perMessageDeflate: false, clientTracking: false }),
+        new WebSocketServer({
+          noServer: true,
+          maxPayload: limits.maxPayload,
+          perMessageDeflate: false,
+          clientTracking: false,
+        }),
     ));
 
   function connect(socket: WebSocket, req: IncomingMessage, url: URL): void {

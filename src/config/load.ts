@@ -121,9 +121,7 @@ function merge(base: UserConfig, over: UserConfig): UserConfig {
     if (value === undefined) continue;
     const current = out[key];
     out[key] =
-      isPlainObject(value) && isPlainObject(current)
-        ? merge(current as UserConfig, value as UserConfig)
-        : value;
+      isPlainObject(value) && isPlainObject(current) ? merge(current as UserConfig, value as UserConfig) : value;
   }
   return out as UserConfig;
 }

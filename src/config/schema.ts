@@ -8,7 +8,8 @@ const { boolean, string, integer, arrayOf, either, func, regexp } = rules;
 /** Host names (`myapp.test`, `.myapp.test` for its subdomains too) or addresses; no wildcard that admits every name. */
 const hostNames = () => ({
   expected: 'an array of host names such as "myapp.test" or ".myapp.test" (no port, no "*")',
-  test: (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string' && /^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$|^[0-9a-f:]+$/i.test(x)),
+  test: (v: unknown) =>
+    Array.isArray(v) && v.every((x) => typeof x === 'string' && /^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$|^[0-9a-f:]+$/i.test(x)),
 });
 
 /** Origins as browsers send them (`http://localhost:8000`); `*` is refused: devpush never allows every origin. */
@@ -61,7 +62,6 @@ export const CONFIG_FILE_NAMES = [
 ] as const;
 
 export const DEFAULT_PORT = 4800;
-
 
 /** Names the first wrong item of a `channel.transports` list: an unknown rung (with a did-you-mean) or a repeat. */
 function describeRungList(value: unknown): string {

@@ -5,7 +5,20 @@ export type BuildJsx = 'automatic' | 'transform';
 
 /** esbuild loaders that make sense for a bundle served to the browser. */
 export type BuildLoader =
-  | 'base64' | 'binary' | 'copy' | 'css' | 'dataurl' | 'empty' | 'file' | 'js' | 'json' | 'jsx' | 'local-css' | 'text' | 'ts' | 'tsx';
+  | 'base64'
+  | 'binary'
+  | 'copy'
+  | 'css'
+  | 'dataurl'
+  | 'empty'
+  | 'file'
+  | 'js'
+  | 'json'
+  | 'jsx'
+  | 'local-css'
+  | 'text'
+  | 'ts'
+  | 'tsx';
 
 /** A path test for watch.ignore: a glob (relative to the served folder), a RegExp, or a function. */
 export type IgnoreMatcher = string | RegExp | ((path: string) => boolean);

@@ -98,9 +98,13 @@ export class Guard {
     }
     const origin = req.headers.origin;
     if (origin !== undefined && !this.originAllowed(origin, req.headers.host)) {
-      return { status: 403, reason: "Refused: this page's origin may not use the dev server (see server.cors.origins)." };
+      return {
+        status: 403,
+        reason: "Refused: this page's origin may not use the dev server (see server.cors.origins).",
+      };
     }
-    if (this.isCrossSiteEmbed(req)) return { status: 403, reason: 'Refused: cross-site embedding of dev server files.' };
+    if (this.isCrossSiteEmbed(req))
+      return { status: 403, reason: 'Refused: cross-site embedding of dev server files.' };
     return null;
   }
 

@@ -2,7 +2,18 @@
 // document: a single forward scan that knows just enough HTML to skip comments, raw-text elements
 // (script, style, textarea...) and quoted attribute values, so a `</head>` inside any of them is ignored.
 
-const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes', 'noscript', 'plaintext']);
+const RAW_TEXT = new Set([
+  'script',
+  'style',
+  'textarea',
+  'title',
+  'xmp',
+  'iframe',
+  'noembed',
+  'noframes',
+  'noscript',
+  'plaintext',
+]);
 
 /** Marker of our own client in a page: a page that already has it (a pasted snippet) gets no second one. */
 export const CLIENT_MARKER = '/__devpush/client.js';

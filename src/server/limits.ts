@@ -26,7 +26,10 @@ export const HTTP_SERVER_OPTIONS: ServerOptions = {
 export function bodyRefusal(req: IncomingMessage): Refusal | null {
   const length = req.headers['content-length'];
   const chunked = req.headers['transfer-encoding'] !== undefined;
-  if ((length !== undefined && Number(length) > MAX_BODY_BYTES) || (chunked && (req.method === 'GET' || req.method === 'HEAD'))) {
+  if (
+    (length !== undefined && Number(length) > MAX_BODY_BYTES) ||
+    (chunked && (req.method === 'GET' || req.method === 'HEAD'))
+  ) {
     return { status: 413, reason: 'Refused: devpush accepts no request bodies.' };
   }
   return null;
@@ -43,8 +46,7 @@ export function hasBody(req: IncomingMessage): boolean {
  * and the connection is closed; the error concerns this socket only and is never rethrown.
  */
 export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
-  const status =
-    error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
   if (!socket.writable || error.code === 'ECONNRESET') {
     socket.destroy();
     return;

@@ -69,8 +69,12 @@ export class FileAccess {
 
   constructor(private readonly options: FileAccessOptions) {
     this.rootReal = Promise.all([options.root, ...options.allow].map((dir) => realpath(dir).catch(() => dir)));
-    const userDeny = options.deny.length ? picomatch([...options.deny], { dot: true, nocase: true, basename: false }) : null;
-    const userDenyBase = options.deny.length ? picomatch([...options.deny], { dot: true, nocase: true, basename: true }) : null;
+    const userDeny = options.deny.length
+      ? picomatch([...options.deny], { dot: true, nocase: true, basename: false })
+      : null;
+    const userDenyBase = options.deny.length
+      ? picomatch([...options.deny], { dot: true, nocase: true, basename: true })
+      : null;
     this.denied = (relative) => {
       const raw = relative.split(/[\\/]/);
       const segments = raw.map(canonicalSegment);

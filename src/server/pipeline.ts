@@ -42,9 +42,11 @@ export class Pipeline {
 
   handle(changes: ChangeSet): Promise<void> {
     const flushedAt = preciseNow();
-    this.queue = this.queue.then(() => this.process(changes, flushedAt)).catch((error: unknown) => {
-      this.log.error(`devpush: could not process a change: ${(error as Error).stack ?? String(error)}`);
-    });
+    this.queue = this.queue
+      .then(() => this.process(changes, flushedAt))
+      .catch((error: unknown) => {
+        this.log.error(`devpush: could not process a change: ${(error as Error).stack ?? String(error)}`);
+      });
     return this.queue;
   }
 
@@ -85,7 +87,8 @@ export class Pipeline {
 
   /** An entry was dropped while failing: its error no longer holds. */
   entryDropped(entry: string): void {
-    if (this.hub.clearSticky(`${STICKY_BUILD_ERROR}:${entry}`)) this.hub.publish({ kind: 'error-cleared', source: entry });
+    if (this.hub.clearSticky(`${STICKY_BUILD_ERROR}:${entry}`))
+      this.hub.publish({ kind: 'error-cleared', source: entry });
   }
 
   /** A plain file of the site: stylesheets and images swap in place, anything else reloads. */
@@ -99,10 +102,16 @@ export class Pipeline {
   }
 
   private applyBuild(effect: BuildEffect, plan: Plan): void {
-    for (const warning of effect.warnings) this.log.warn(`${effect.entry}: ${describeProblem(warning)}${frameOf(warning)}`);
+    for (const warning of effect.warnings)
+      this.log.warn(`${effect.entry}: ${describeProblem(warning)}${frameOf(warning)}`);
     if (effect.kind === 'error') {
-      for (const problem of effect.problems) this.log.error(`build error in ${effect.entry}: ${describeProblem(problem)}${frameOf(problem)}`);
-      this.hub.publishSticky(`${STICKY_BUILD_ERROR}:${effect.entry}`, { kind: 'error', source: effect.entry, errors: effect.problems });
+      for (const problem of effect.problems)
+        this.log.error(`build error in ${effect.entry}: ${describeProblem(problem)}${frameOf(problem)}`);
+      this.hub.publishSticky(`${STICKY_BUILD_ERROR}:${effect.entry}`, {
+        kind: 'error',
+        source: effect.entry,
+        errors: effect.problems,
+      });
       return;
     }
     if (this.hub.clearSticky(`${STICKY_BUILD_ERROR}:${effect.entry}`)) {
@@ -122,7 +131,9 @@ export class Pipeline {
   private logRebuild(effects: BuildEffect[]): void {
     const built = effects.filter((effect) => effect.ms > 0);
     if (!built.length) return;
-    const parts = built.map((effect) => `${effect.entry} ${effect.ms.toFixed(1)} ms${effect.kind === 'error' ? ' (failed)' : ''}`);
+    const parts = built.map(
+      (effect) => `${effect.entry} ${effect.ms.toFixed(1)} ms${effect.kind === 'error' ? ' (failed)' : ''}`,
+    );
     this.log.info(`rebuilt ${parts.join(', ')}`);
   }
 

@@ -1,7 +1,12 @@
 import type { ServerResponse } from 'node:http';
 
 /** A short plain-text answer: what the browser sees of an error is one escaped-by-construction line. */
-export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.destroy();
     return;

@@ -61,7 +61,10 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     authorize: (req, url) => {
       const origin = req.headers.origin;
       if (origin !== undefined && !guard.originAllowed(origin, req.headers.host)) {
-        return { status: 403, reason: "Refused: this page's origin may not use the channel (see server.cors.origins)." };
+        return {
+          status: 403,
+          reason: "Refused: this page's origin may not use the channel (see server.cors.origins).",
+        };
       }
       if (!guard.tokenMatches(url.searchParams.get(TOKEN_PARAM))) {
         // 401, not 403: a stale token is how a page learns the server restarted (403 is a refused origin).
@@ -113,16 +116,31 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
       });
       res.end(req.method === 'HEAD' ? undefined : clientBundle);
     } else if (route === 'status.js') {
-      res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Content-Length': statusBundle.length, 'Cache-Control': 'no-cache' });
+      res.writeHead(200, {
+        'Content-Type': 'text/javascript; charset=utf-8',
+        'Content-Length': statusBundle.length,
+        'Cache-Control': 'no-cache',
+      });
       res.end(req.method === 'HEAD' ? undefined : statusBundle);
     } else if (route === '') {
       const html = statusPageHtml(hub.currentId);
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html), 'Cache-Control': 'no-store' });
+      res.writeHead(200, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Length': Buffer.byteLength(html),
+        'Cache-Control': 'no-store',
+      });
       res.end(req.method === 'HEAD' ? undefined : html);
     } else if (route === 'status') {
-      sendJson(res, statusReport({ ...hub.stats(), build: builder.stats(), watch: watcher?.stats() ?? null }, pipeline.timings.list()));
+      sendJson(
+        res,
+        statusReport(
+          { ...hub.stats(), build: builder.stats(), watch: watcher?.stats() ?? null },
+          pipeline.timings.list(),
+        ),
+      );
     } else if (`${ROUTE_PREFIX}${route}`.startsWith(ASSET_PREFIX)) {
-      if (!(await handleBuildOutput(res, url.pathname, req))) sendText(res, 404, 'No such build output (it may be from an older build: reload the page).');
+      if (!(await handleBuildOutput(res, url.pathname, req)))
+        sendText(res, 404, 'No such build output (it may be from an older build: reload the page).');
     } else {
       for (const [name, value] of Object.entries(corsHeaders(req))) res.setHeader(name, value);
       if (!channel.handleRequest(req, res, url)) sendText(res, 404, 'No such devpush route.');
@@ -208,7 +226,8 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
 
   // Declared entries are built now, so their first request does not wait for esbuild.
   void builder.start().then((missing) => {
-    for (const url of missing) log.warn(`build.entries: "${url}" names no file that can be served from ${config.root}; check the path.`);
+    for (const url of missing)
+      log.warn(`build.entries: "${url}" names no file that can be served from ${config.root}; check the path.`);
   });
 
   let closing: Promise<void> | null = null;

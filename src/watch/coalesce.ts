@@ -177,7 +177,11 @@ export class Coalescer {
       this.again = force || this.again === 'forced' ? 'forced' : 'soon';
       return;
     }
-    const toCheck = new Map([...this.pending].filter(([file]) => this.verdicts.get(file)?.kind !== 'report' && this.verdicts.get(file)?.kind !== 'skip'));
+    const toCheck = new Map(
+      [...this.pending].filter(
+        ([file]) => this.verdicts.get(file)?.kind !== 'report' && this.verdicts.get(file)?.kind !== 'skip',
+      ),
+    );
     if (toCheck.size > 0) await this.check(toCheck, force);
     if (this.disposed) return;
     const again = this.again;

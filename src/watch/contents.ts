@@ -119,12 +119,19 @@ export class ContentIndex {
     // Never open a FIFO or a device: reading it could block forever.
     if (!before.isFile()) return 'not-a-file';
     const known = this.known.get(file);
-    if (options.quick && known && known.size === before.size && known.mtimeMs === before.mtimeMs && known.ino === before.ino) {
+    if (
+      options.quick &&
+      known &&
+      known.size === before.size &&
+      known.mtimeMs === before.mtimeMs &&
+      known.ino === before.ino
+    ) {
       return 'same';
     }
     if (!options.force && writtenWithin(before, options.stillMs)) return 'writing';
     if (!options.force && !options.allowEmpty && before.size === 0 && known?.size !== 0) return 'empty';
-    if (before.size > HASH_LIMIT) return this.record(file, `stat:${before.size}:${before.mtimeMs}`, before, false, known);
+    if (before.size > HASH_LIMIT)
+      return this.record(file, `stat:${before.size}:${before.mtimeMs}`, before, false, known);
     let bytes: Buffer;
     let after: Stats;
     const handle = await open(file, 'r').catch((error: unknown) => {
@@ -192,7 +199,14 @@ export class ContentIndex {
     }
     if (before.size > SEED_LIMIT) {
       // Known to exist, not read: its first change is always reported.
-      this.remember(file, { hash: `stat:${before.size}:${before.mtimeMs}`, size: before.size, mtimeMs: before.mtimeMs, ino: before.ino, seeded: true, changedAt: 0 });
+      this.remember(file, {
+        hash: `stat:${before.size}:${before.mtimeMs}`,
+        size: before.size,
+        mtimeMs: before.mtimeMs,
+        ino: before.ino,
+        seeded: true,
+        changedAt: 0,
+      });
       return;
     }
     const handle = await open(file, 'r');
@@ -200,7 +214,14 @@ export class ContentIndex {
       const bytes = await handle.readFile();
       const after = await handle.stat();
       if (!sameStat(before, after) || this.known.has(file)) return;
-      this.remember(file, { hash: digest(bytes), size: after.size, mtimeMs: after.mtimeMs, ino: after.ino, seeded: true, changedAt: 0 });
+      this.remember(file, {
+        hash: digest(bytes),
+        size: after.size,
+        mtimeMs: after.mtimeMs,
+        ino: after.ino,
+        seeded: true,
+        changedAt: 0,
+      });
     } finally {
       await handle.close();
     }

@@ -52,7 +52,11 @@ export const DEFAULT_COALESCE: CoalesceOptions = {
  * apart, and a file's mtime is the only sign that it is still being written.
  */
 function pollingTuning(interval: number): Partial<CoalesceOptions & SettleOptions> {
-  return { quietMs: interval, burstQuietMs: Math.max(DEFAULT_COALESCE.burstQuietMs, interval * 1.5), stillMs: Math.min(interval, 50) };
+  return {
+    quietMs: interval,
+    burstQuietMs: Math.max(DEFAULT_COALESCE.burstQuietMs, interval * 1.5),
+    stillMs: Math.min(interval, 50),
+  };
 }
 
 const EVENTS: readonly FileEvent[] = ['add', 'change', 'unlink', 'addDir', 'unlinkDir'];
@@ -60,7 +64,12 @@ const MAX_REMEMBERED_PROBLEMS = 1000;
 
 /** chokidar on the served folder and `watch.paths`, its events checked and coalesced into change sets. */
 export function startEngine(options: EngineOptions, on: EngineEvents): Engine {
-  const tuning = { ...DEFAULT_COALESCE, ...DEFAULT_SETTLE, ...(options.usePolling ? pollingTuning(options.interval) : {}), ...options.tuning };
+  const tuning = {
+    ...DEFAULT_COALESCE,
+    ...DEFAULT_SETTLE,
+    ...(options.usePolling ? pollingTuning(options.interval) : {}),
+    ...options.tuning,
+  };
   const bases = [options.root, ...options.paths];
   const ignored = createIgnore(bases, options.ignore);
   const reported = new Set<string>();
@@ -98,9 +107,11 @@ export function startEngine(options: EngineOptions, on: EngineEvents): Engine {
       if (closed) return;
       // mtimes lag Date.now() by up to a clock tick, so a save in the first few ms can be missed; a
       // margin would instead report files written just before start-up.
-      void index.seed(watchedFiles(watcher), options.since, (file) => coalescer.add('change', file)).then(() => {
-        if (!closed) on.hashed(index.size);
-      });
+      void index
+        .seed(watchedFiles(watcher), options.since, (file) => coalescer.add('change', file))
+        .then(() => {
+          if (!closed) on.hashed(index.size);
+        });
     }, 50);
   });
   return {
@@ -121,9 +132,10 @@ interface RawDetails {
 /** The file a raw notification is about, when it is one we know (so a touch can be checked cheaply). */
 function rawPath(evPath: string | null, details: RawDetails, index: ContentIndex): string | null {
   // Polling: the full path; native: the watched file or folder and the name inside it.
-  const candidates = details.watchedPath === undefined
-    ? [evPath]
-    : [evPath ? path.join(details.watchedPath, evPath) : null, details.watchedPath];
+  const candidates =
+    details.watchedPath === undefined
+      ? [evPath]
+      : [evPath ? path.join(details.watchedPath, evPath) : null, details.watchedPath];
   return candidates.find((file): file is string => file !== null && index.has(file)) ?? null;
 }
 
@@ -156,5 +168,8 @@ function describeProblem(error: unknown, file?: string): { key: string; message:
   }
   const what = code ? (WORDS[code] ?? code) : String(message ?? error);
   const place = target ? `${target}: ` : '';
-  return { key, message: `watcher: ${place}${what}${code && WORDS[code] ? ` (${code})` : ''}; skipping it, everything else is still watched.` };
+  return {
+    key,
+    message: `watcher: ${place}${what}${code && WORDS[code] ? ` (${code})` : ''}; skipping it, everything else is still watched.`,
+  };
 }

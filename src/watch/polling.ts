@@ -31,7 +31,19 @@ export const POLLING_ENV = 'DEVPUSH_POLLING';
 
 // File systems where the kernel does not see the writes, so inotify stays silent: network mounts,
 // host folders shared into a VM or WSL, and user-space (FUSE) mounts such as sshfs.
-const NETWORK = new Set(['nfs', 'nfs4', 'cifs', 'smb3', 'smbfs', 'ncpfs', 'afs', 'ceph', 'glusterfs', 'lustre', 'davfs']);
+const NETWORK = new Set([
+  'nfs',
+  'nfs4',
+  'cifs',
+  'smb3',
+  'smbfs',
+  'ncpfs',
+  'afs',
+  'ceph',
+  'glusterfs',
+  'lustre',
+  'davfs',
+]);
 const SHARED_FROM_HOST = new Set(['9p', 'drvfs', 'vboxsf', 'vmhgfs', 'prl_fs']);
 // FUSE mounts known to deliver events for changes made elsewhere (Docker Desktop forwards them).
 const FUSE_WITH_EVENTS = new Set(['fuse.grpcfuse']);
@@ -65,7 +77,8 @@ export function mountOf(file: string, mounts: readonly Mount[]): Mount | null {
 /** Why native file events cannot be trusted on this mount, in words for the user; null when they can. */
 export function whyPoll(mount: Mount): string | null {
   const { type, options } = mount;
-  if (type === 'drvfs' || (type === '9p' && /(^|[,;])aname=drvfs/.test(options))) return `a Windows drive seen from WSL (${type})`;
+  if (type === 'drvfs' || (type === '9p' && /(^|[,;])aname=drvfs/.test(options)))
+    return `a Windows drive seen from WSL (${type})`;
   if (SHARED_FROM_HOST.has(type)) return `a folder shared from the host (${type})`;
   if (NETWORK.has(type)) return `a network mount (${type})`;
   if ((type === 'fuse' || type.startsWith('fuse.')) && !FUSE_WITH_EVENTS.has(type)) return `a FUSE mount (${type})`;
@@ -93,10 +106,16 @@ export function decidePolling(inputs: PollingInputs): PollingDecision {
       const warning = `${POLLING_ENV}=${inputs.env} is not understood (use 1 or 0); ignoring it.`;
       return { usePolling: rest.usePolling, notice: rest.notice ? `${warning} ${rest.notice}` : warning };
     }
-    return { usePolling: forced, notice: forced ? `Watching by polling ${every} (${POLLING_ENV}=${inputs.env}).` : null };
+    return {
+      usePolling: forced,
+      notice: forced ? `Watching by polling ${every} (${POLLING_ENV}=${inputs.env}).` : null,
+    };
   }
   if (inputs.configured !== 'auto') {
-    return { usePolling: inputs.configured, notice: inputs.configured ? `Watching by polling ${every} (watch.usePolling).` : null };
+    return {
+      usePolling: inputs.configured,
+      notice: inputs.configured ? `Watching by polling ${every} (watch.usePolling).` : null,
+    };
   }
   const mounts = parseMountTable(inputs.mountTable);
   for (const folder of inputs.folders) {

@@ -16,7 +16,13 @@ export interface SettleOptions {
 
 // stillMs is small: the quiet time already runs from the last raw notification of a write, so mtime
 // only has to catch a write in the same instant (and polling, where notifications come late).
-export const DEFAULT_SETTLE: SettleOptions = { emptyGraceMs: 150, unlinkGraceMs: 50, stillMs: 3, writerStillMs: 60, concurrency: 16 };
+export const DEFAULT_SETTLE: SettleOptions = {
+  emptyGraceMs: 150,
+  unlinkGraceMs: 50,
+  stillMs: 3,
+  writerStillMs: 60,
+  concurrency: 16,
+};
 
 const REPORT = (event: FileEvent): Verdict => ({ kind: 'report', event });
 const SKIP: Verdict = { kind: 'skip' };
@@ -28,7 +34,11 @@ const WAIT: Verdict = { kind: 'wait' };
  * back is a change. An error reading a file lets its change through (the server will say what is wrong)
  * and goes to `onError`.
  */
-export function createSettle(index: ContentIndex, options: SettleOptions, onError: (error: unknown, file: string) => void): Settle {
+export function createSettle(
+  index: ContentIndex,
+  options: SettleOptions,
+  onError: (error: unknown, file: string) => void,
+): Settle {
   /** Files caught being written, and when their burst began (a later burst starts afresh). */
   const writers = new Map<string, number>();
 

@@ -115,7 +115,9 @@ export function startWatcher(options: WatchOptions): Watcher {
   };
   const workerFile = options.ignore.some((m) => typeof m === 'function') ? null : workerEntry();
   stats.thread = workerFile ? 'worker' : 'main';
-  const running = workerFile ? startInWorker(workerFile, engineOptions, events) : startOnMainThread(engineOptions, events);
+  const running = workerFile
+    ? startInWorker(workerFile, engineOptions, events)
+    : startOnMainThread(engineOptions, events);
   return { ready, stats: () => ({ ...stats }), close: () => running.close() };
 }
 
@@ -148,7 +150,10 @@ function startOnMainThread(engineOptions: EngineOptions, events: EngineEvents): 
 }
 
 function workerEntry(): URL | null {
-  const candidates = [new URL('./worker.js', import.meta.url), new URL('../../dist/src/watch/worker.js', import.meta.url)];
+  const candidates = [
+    new URL('./worker.js', import.meta.url),
+    new URL('../../dist/src/watch/worker.js', import.meta.url),
+  ];
   return candidates.find((url) => existsSync(fileURLToPath(url))) ?? null;
 }
 

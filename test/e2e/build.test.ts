@@ -45,7 +45,13 @@ const text = (page: Page, selector: string) => page.locator(selector).textConten
  * that broke the build: chokidar drops a second change of one file within 50 ms of the first, and these
  * tests are about builds and overlays, not about that (the watcher's own tests are).
  */
-async function saveUntil(root: string, file: string, contents: string, shown: () => Promise<unknown>, expected: unknown): Promise<void> {
+async function saveUntil(
+  root: string,
+  file: string,
+  contents: string,
+  shown: () => Promise<unknown>,
+  expected: unknown,
+): Promise<void> {
   await expect
     .poll(async () => {
       saveFile(root, file, contents);
@@ -53,7 +59,11 @@ async function saveUntil(root: string, file: string, contents: string, shown: ()
     }, POLL)
     .toEqual(expected);
 }
-const overlayText = (page: Page) => page.locator('devpush-overlay .panel').textContent({ timeout: 500 }).catch(() => null);
+const overlayText = (page: Page) =>
+  page
+    .locator('devpush-overlay .panel')
+    .textContent({ timeout: 500 })
+    .catch(() => null);
 const POLL = { timeout: 15_000 };
 
 describe('TypeScript entries', () => {
@@ -101,7 +111,13 @@ describe('TypeScript entries', () => {
     expect(await overlayText(page)).toContain('export const broken = ;');
     expect(await text(page, '#value')).toBe('value-1'); // the last good build is what the page runs
 
-    await saveUntil(root, 'src/value.ts', "export const value: string = 'value-3';\n", () => text(page, '#value'), 'value-3');
+    await saveUntil(
+      root,
+      'src/value.ts',
+      "export const value: string = 'value-3';\n",
+      () => text(page, '#value'),
+      'value-3',
+    );
     expect(await page.locator('devpush-overlay').count()).toBe(0);
   });
 
@@ -179,11 +195,19 @@ describe('TypeScript entries', () => {
     await (await open(server, '/other.html')).close(); // builds the second entry
     const page = await open(server);
 
-    saveFile(root, 'src/other.ts', "document.title = ;\n");
+    saveFile(root, 'src/other.ts', 'document.title = ;\n');
     saveFile(root, 'src/value.ts', 'export const value: string = ;\n');
-    await expect.poll(() => overlayText(page), POLL).toMatch(/src\/other\.ts:1:[\s\S]*src\/value\.ts:1:|src\/value\.ts:1:[\s\S]*src\/other\.ts:1:/);
+    await expect
+      .poll(() => overlayText(page), POLL)
+      .toMatch(/src\/other\.ts:1:[\s\S]*src\/value\.ts:1:|src\/value\.ts:1:[\s\S]*src\/other\.ts:1:/);
 
-    await saveUntil(root, 'src/value.ts', "export const value: string = 'one fixed';\n", () => text(page, '#value'), 'one fixed');
+    await saveUntil(
+      root,
+      'src/value.ts',
+      "export const value: string = 'one fixed';\n",
+      () => text(page, '#value'),
+      'one fixed',
+    );
     await expect.poll(() => overlayText(page), POLL).toContain('src/other.ts:1:');
     expect(await overlayText(page)).not.toContain('src/value.ts');
   });

@@ -30,7 +30,10 @@ afterAll(async () => {
   removeTempProjects();
 });
 
-async function serve(faults: Faults, channel: { heartbeatMs?: number; transports?: TransportName[] } = {}): Promise<FaultProxy> {
+async function serve(
+  faults: Faults,
+  channel: { heartbeatMs?: number; transports?: TransportName[] } = {},
+): Promise<FaultProxy> {
   root = copyFixture('site');
   server = await createServer({ root, configFile: false, server: { port: 0 }, channel, logLevel: 'silent' });
   await server.watching;
@@ -38,7 +41,8 @@ async function serve(faults: Faults, channel: { heartbeatMs?: number; transports
   return proxy;
 }
 
-const state = (page: Page) => page.evaluate(() => ({ state: window.__devpush?.state, transport: window.__devpush?.transport }));
+const state = (page: Page) =>
+  page.evaluate(() => ({ state: window.__devpush?.state, transport: window.__devpush?.transport }));
 const titleColor = (page: Page) => page.$eval('#title', (el) => getComputedStyle(el).color);
 
 async function openOn(url: string, rung: TransportName): Promise<Page> {
@@ -124,7 +128,12 @@ describe('a server restart, in Chromium', () => {
     ['sse', ['sse', 'poll']],
   ])('reloads a page on %s exactly once, and the new page is live', async (rung, transports) => {
     root = copyFixture('site');
-    const options = { root, configFile: false as const, channel: { transports, heartbeatMs: 2000 }, logLevel: 'silent' as const };
+    const options = {
+      root,
+      configFile: false as const,
+      channel: { transports, heartbeatMs: 2000 },
+      logLevel: 'silent' as const,
+    };
     server = await createServer({ ...options, server: { port: 0 } });
     const port = server.port;
     const page = await openOn(`http://127.0.0.1:${port}/`, rung as TransportName);
@@ -136,7 +145,9 @@ describe('a server restart, in Chromium', () => {
     await expect.poll(() => state(page), SLOW).toMatchObject({ state: 'down' });
     server = await createServer({ ...options, server: { port, strictPort: true } });
 
-    await expect.poll(() => page.evaluate(() => (window as unknown as { marker?: number }).marker ?? null), SLOW).toBeNull();
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { marker?: number }).marker ?? null), SLOW)
+      .toBeNull();
     await expect.poll(() => state(page), SLOW).toEqual({ state: 'up', transport: rung });
     await saveReachesPage(page, 'rgb(3, 2, 1)');
     expect(loads).toBe(1);
@@ -169,7 +180,9 @@ describe('tabs sharing one connection, in Chromium', () => {
     // Every tab records the custom events it applies, from before its client runs.
     await context.addInitScript(() => {
       const seen: unknown[] = ((window as unknown as { seen: unknown[] }).seen = []);
-      window.addEventListener('devpush:custom', (event) => seen.push((event as CustomEvent<{ data: unknown }>).detail.data));
+      window.addEventListener('devpush:custom', (event) =>
+        seen.push((event as CustomEvent<{ data: unknown }>).detail.data),
+      );
     });
     const seen = (page: Page) => page.evaluate(() => (window as unknown as { seen: unknown[] }).seen);
     const leader = await context.newPage();

@@ -26,7 +26,9 @@ const page = (title: string) =>
  * Opens the page and records, in sessionStorage (which survives a reload of the tab), every stylesheet
  * the client swaps in, and counts the tab's navigations.
  */
-async function openRecorded(site: WatchedSite): Promise<{ tab: Page; navigations: () => number; swaps: () => Promise<number> }> {
+async function openRecorded(
+  site: WatchedSite,
+): Promise<{ tab: Page; navigations: () => number; swaps: () => Promise<number> }> {
   const tab = await browser.newPage();
   let navigations = 0;
   tab.on('framenavigated', (frame) => {
@@ -38,20 +40,29 @@ async function openRecorded(site: WatchedSite): Promise<{ tab: Page; navigations
       const added = records
         .flatMap((record) => Array.from(record.addedNodes))
         .filter((node) => node instanceof HTMLLinkElement && node.href.includes('devpush='));
-      if (added.length) sessionStorage.setItem('swaps', String(Number(sessionStorage.getItem('swaps') ?? 0) + added.length));
+      if (added.length)
+        sessionStorage.setItem('swaps', String(Number(sessionStorage.getItem('swaps') ?? 0) + added.length));
     }).observe(document, { childList: true, subtree: true });
   });
   await tab.goto(site.base);
   await tab.waitForFunction(() => window.__devpush?.state === 'up');
   navigations = 0;
-  return { tab, navigations: () => navigations, swaps: async () => Number(await tab.evaluate(() => sessionStorage.getItem('swaps') ?? 0)) };
+  return {
+    tab,
+    navigations: () => navigations,
+    swaps: async () => Number(await tab.evaluate(() => sessionStorage.getItem('swaps') ?? 0)),
+  };
 }
 
 const color = (tab: Page) => tab.$eval('#title', (el) => getComputedStyle(el).color);
 
 describe('bursts in Chromium', () => {
   it('a burst of CSS and HTML saves gives one reload, not a swap followed by a reload', async () => {
-    const site = await watchedSite({ 'index.html': page('one'), 'a.css': 'h1 { color: rgb(1, 1, 1) }', 'b.css': 'body { margin: 0 }' });
+    const site = await watchedSite({
+      'index.html': page('one'),
+      'a.css': 'h1 { color: rgb(1, 1, 1) }',
+      'b.css': 'body { margin: 0 }',
+    });
     const { tab, navigations, swaps } = await openRecorded(site);
     // "Save all" in an editor, or a checkout: the stylesheets first, then the page.
     writeFileSync(path.join(site.root, 'a.css'), 'h1 { color: rgb(2, 2, 2) }');
@@ -67,7 +78,11 @@ describe('bursts in Chromium', () => {
   });
 
   it('a burst of stylesheets alone is one swap, without a reload', async () => {
-    const site = await watchedSite({ 'index.html': page('one'), 'a.css': 'h1 { color: rgb(1, 1, 1) }', 'b.css': 'body { margin: 0 }' });
+    const site = await watchedSite({
+      'index.html': page('one'),
+      'a.css': 'h1 { color: rgb(1, 1, 1) }',
+      'b.css': 'body { margin: 0 }',
+    });
     const { tab, navigations, swaps } = await openRecorded(site);
     await tab.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
     writeFileSync(path.join(site.root, 'a.css'), 'h1 { color: rgb(3, 3, 3) }');

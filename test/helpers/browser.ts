@@ -18,7 +18,9 @@ export const CHROMIUM_ARGS: readonly string[] = [
  * Launches the system Chromium (found by scripts/find-chromium.js, passed as DEVPUSH_CHROMIUM by
  * `npm test`). A missing browser is a failure, never a skip.
  */
-export async function launchBrowser(extraArgs: readonly string[] = []): Promise<{ browser: Browser; close(): Promise<void> }> {
+export async function launchBrowser(
+  extraArgs: readonly string[] = [],
+): Promise<{ browser: Browser; close(): Promise<void> }> {
   const executablePath = process.env.DEVPUSH_CHROMIUM ?? '/usr/bin/chromium';
   // Playwright gives every launch a fresh, throw-away --user-data-dir of its own.
   const browser = await chromium.launch({

@@ -57,7 +57,14 @@ export async function startFaultProxy(target: string, initial: Faults = {}): Pro
     }
     const buffer = faults.buffer === true;
     const upstream = http.request(
-      { host: targetUrl.hostname, port: targetPort, method: req.method, path: req.url, headers: req.headers, agent: false },
+      {
+        host: targetUrl.hostname,
+        port: targetPort,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        agent: false,
+      },
       (response) => {
         const headers = withoutHopByHop(response.headers);
         if (!buffer) {

@@ -55,7 +55,11 @@ export function requestText(
 }
 
 /** GET `target` raw (no normalization of the path) with extra headers. */
-export function rawGet(port: number, target: string, headers: Record<string, string | null> = {}): Promise<RawResponse> {
+export function rawGet(
+  port: number,
+  target: string,
+  headers: Record<string, string | null> = {},
+): Promise<RawResponse> {
   return sendRaw(port, requestText(port, target, headers));
 }
 
@@ -73,7 +77,13 @@ export function upgradeText(port: number, target: string, headers: Record<string
 /** One WebSocket frame as a client would build it, with the knobs a hostile client turns. */
 export function wsFrame(
   payload: Buffer,
-  { opcode = 0x1, fin = true, mask = true, rsv = 0, announcedLength }: {
+  {
+    opcode = 0x1,
+    fin = true,
+    mask = true,
+    rsv = 0,
+    announcedLength,
+  }: {
     opcode?: number;
     fin?: boolean;
     mask?: boolean;

@@ -40,8 +40,12 @@ export async function watchedSite(files: Record<string, string>, config: InlineC
   running.push({ server, probe });
   await probe.opened;
   await server.watching;
-  const watchStats = async () => ((await (await fetch(new URL('/__devpush/status', base))).json()) as { watch: WatchStats }).watch;
-  await vi.waitFor(async () => expect((await watchStats()).hashedFiles).not.toBeNull(), { timeout: 15_000, interval: 50 });
+  const watchStats = async () =>
+    ((await (await fetch(new URL('/__devpush/status', base))).json()) as { watch: WatchStats }).watch;
+  await vi.waitFor(async () => expect((await watchStats()).hashedFiles).not.toBeNull(), {
+    timeout: 15_000,
+    interval: 50,
+  });
   const changes = () => probe.messages.filter((m) => PAGE_CHANGING.has(m.kind));
   return {
     root,

@@ -25,7 +25,11 @@ afterEach(async () => {
 async function start(): Promise<{ root: string; server: DevServer; lines: string[]; probe: WsProbe }> {
   const root = copyBuildFixture('build-ts');
   const lines: string[] = [];
-  const log: Logger = { info: (m) => lines.push(m), warn: (m) => lines.push(`warning: ${m}`), error: (m) => lines.push(m) };
+  const log: Logger = {
+    info: (m) => lines.push(m),
+    warn: (m) => lines.push(`warning: ${m}`),
+    error: (m) => lines.push(m),
+  };
   const server = await startDevServer(await resolveConfig({ root, server: { port: 0 } }), log);
   servers.push(server);
   await server.watching;
@@ -37,16 +41,20 @@ async function start(): Promise<{ root: string; server: DevServer; lines: string
   return { root, server, lines, probe };
 }
 
-const changes = (probe: WsProbe): ServerMessage[] => probe.messages.filter((m) => m.kind !== 'hello' && m.kind !== 'ping');
+const changes = (probe: WsProbe): ServerMessage[] =>
+  probe.messages.filter((m) => m.kind !== 'hello' && m.kind !== 'ping');
 
 describe('builds through the server', () => {
   it('prints build errors with file:line:column and a code frame, and each rebuild with its time', async () => {
     const { root, lines } = await start();
     saveFile(root, 'src/value.ts', "export const value: string = 'ok';\nexport const broken: string = ;\n");
-    await vi.waitFor(() => expect(lines.join('\n')).toContain('build error in /src/main.ts: src/value.ts:2:31: Unexpected ";"'), WAIT);
+    await vi.waitFor(
+      () => expect(lines.join('\n')).toContain('build error in /src/main.ts: src/value.ts:2:31: Unexpected ";"'),
+      WAIT,
+    );
     const report = lines.find((line) => line.startsWith('build error'))!;
     expect(report.split('\n').slice(1)).toEqual([
-      '  1 | export const value: string = \'ok\';',
+      "  1 | export const value: string = 'ok';",
       '> 2 | export const broken: string = ;',
       '    |                               ^',
       '  3 | ',
@@ -55,10 +63,13 @@ describe('builds through the server', () => {
 
     // This test is about what is printed, not about watching: the save is repeated because chokidar
     // drops a second change of one file within 50 ms of the first (the watcher's own tests cover that).
-    await vi.waitFor(() => {
-      saveFile(root, 'src/value.ts', "export const value: string = 'fixed';\n");
-      expect(lines).toContain('build fixed: /src/main.ts');
-    }, { timeout: 15_000, interval: 100 });
+    await vi.waitFor(
+      () => {
+        saveFile(root, 'src/value.ts', "export const value: string = 'fixed';\n");
+        expect(lines).toContain('build fixed: /src/main.ts');
+      },
+      { timeout: 15_000, interval: 100 },
+    );
     expect(lines.some((line) => /^rebuilt \/src\/main\.ts \d+\.\d ms$/.test(line))).toBe(true);
   });
 
@@ -66,7 +77,11 @@ describe('builds through the server', () => {
     const { root, server, probe } = await start();
     const before = await buildStatus(server.url);
 
-    saveFile(root, 'src/value.ts', "// only a comment: the bundle's bytes stay the same\nexport const value: string = 'value-1';\n");
+    saveFile(
+      root,
+      'src/value.ts',
+      "// only a comment: the bundle's bytes stay the same\nexport const value: string = 'value-1';\n",
+    );
     await vi.waitFor(async () => expect((await buildStatus(server.url)).rebuilds).toBe(before.rebuilds + 1), WAIT);
     const css = readFileSync(path.join(root, 'src/style.css'), 'utf8');
     saveFile(root, 'src/style.css', css.replace('rgb(255, 0, 0)', 'rgb(0, 128, 0)'));

@@ -9,7 +9,8 @@ import { saveFile } from '../helpers/build.js';
 import { removeTempProjects, tempProject } from '../helpers/fixture.js';
 
 const PROJECT = {
-  'src/main.ts': "import { value } from './value';\nimport { shared } from './shared';\nimport './style.css';\nexport const out = [value, shared];\nconsole.log(out);\n",
+  'src/main.ts':
+    "import { value } from './value';\nimport { shared } from './shared';\nimport './style.css';\nexport const out = [value, shared];\nconsole.log(out);\n",
   'src/other.ts': "import { shared } from './shared';\nconsole.log(shared);\n",
   'src/value.ts': "export const value: string = 'one';\n",
   'src/shared.ts': "export const shared = 'shared';\n",
@@ -33,7 +34,11 @@ afterEach(async () => {
   removeTempProjects();
 });
 
-async function harness(files: Record<string, string> = PROJECT, build: UserConfig['build'] = {}, idleMs?: number): Promise<Harness> {
+async function harness(
+  files: Record<string, string> = PROJECT,
+  build: UserConfig['build'] = {},
+  idleMs?: number,
+): Promise<Harness> {
   const root = tempProject(files);
   const { build: settings } = await resolveConfig({ root, configFile: false, build });
   const built: BuildEffect[] = [];
@@ -99,7 +104,9 @@ describe('Builder: what a change rebuilds', () => {
     expect(h.builder.stats().builds).toBe(2);
 
     saveFile(h.root, 'src/value.ts', "export const value: string = 'two';\n");
-    expect((await h.rebuild({ 'src/value.ts': 'change' })).map((e) => [e.entry, e.kind])).toEqual([['/src/main.ts', 'js']]);
+    expect((await h.rebuild({ 'src/value.ts': 'change' })).map((e) => [e.entry, e.kind])).toEqual([
+      ['/src/main.ts', 'js'],
+    ]);
 
     saveFile(h.root, 'src/shared.ts', "export const shared = 'shared-2';\n");
     const effects = await h.rebuild({ 'src/shared.ts': 'change' });
@@ -116,7 +123,11 @@ describe('Builder: what a change rebuilds', () => {
       'tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@here/*': ['src/a/*'] } } }),
     });
     expect(await h.body('/src/main.ts')).toContain('"a"');
-    saveFile(h.root, 'tsconfig.json', JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@here/*': ['src/b/*'] } } }));
+    saveFile(
+      h.root,
+      'tsconfig.json',
+      JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@here/*': ['src/b/*'] } } }),
+    );
     expect((await h.rebuild({ 'tsconfig.json': 'change' })).map((e) => e.kind)).toEqual(['js']);
     expect(await h.body('/src/main.ts')).toContain('"b"');
   });
@@ -139,7 +150,11 @@ describe('Builder: what a change rebuilds', () => {
     const h = await harness();
     await h.body('/src/main.ts');
 
-    saveFile(h.root, 'src/value.ts', "// a comment moves lines, not bytes of the bundle\nexport const value: string = 'one';\n");
+    saveFile(
+      h.root,
+      'src/value.ts',
+      "// a comment moves lines, not bytes of the bundle\nexport const value: string = 'one';\n",
+    );
     expect((await h.rebuild({ 'src/value.ts': 'change' }))[0]?.kind).toBe('none');
 
     saveFile(h.root, 'src/style.css', 'body { color: blue; }\n');
@@ -221,7 +236,10 @@ describe('Builder: outputs', () => {
   });
 
   it('names maps by URL-safe names, for entries whose names need escaping', async () => {
-    const h = await harness({ 'src/my entry.ts': "import './a b.css';\nconsole.log(1);\n", 'src/a b.css': 'p { color: red; }\n' });
+    const h = await harness({
+      'src/my entry.ts': "import './a b.css';\nconsole.log(1);\n",
+      'src/a b.css': 'p { color: red; }\n',
+    });
     expect(await h.body('/src/my entry.ts')).toMatch(/\/\/# sourceMappingURL=my%20entry\.ts\.map\n$/);
     expect(await h.body('/src/my entry.ts.css')).toContain('/*# sourceMappingURL=my%20entry.ts.css.map */');
     expect(await h.builder.output('/src/my entry.ts.map')).not.toBeNull();
@@ -289,7 +307,10 @@ describe('Builder: which files are entries', () => {
       'node_modules/some-package/index.js': 'export default 42;\n',
       'node_modules/some-package/package.json': '{ "name": "some-package", "main": "index.js" }',
     });
-    h.builder.discover('<script type="module" src="plain.js"></script><script type="module" src="/imports-package.js"></script>', '/');
+    h.builder.discover(
+      '<script type="module" src="plain.js"></script><script type="module" src="/imports-package.js"></script>',
+      '/',
+    );
     expect(await h.builder.output('/plain.js')).toBeNull();
     expect(await h.body('/imports-package.js')).toContain('42');
     expect(await h.builder.output('/label.js')).toBeNull(); // not a page script: served as it is
@@ -303,17 +324,28 @@ describe('Builder: which files are entries', () => {
     const h = await harness(PROJECT, { entries: ['/src/other.ts', '/src/missing.ts'] });
     expect(await h.builder.start()).toEqual(['/src/missing.ts']);
     expect(Object.keys(h.builder.stats().perEntry)).toEqual(['/src/other.ts']);
-    h.builder.discover('<!-- <script type="module" src="/src/unused.ts"></script> --><script type="module" src="./src/main.ts">', '/index.html');
+    h.builder.discover(
+      '<!-- <script type="module" src="/src/unused.ts"></script> --><script type="module" src="./src/main.ts">',
+      '/index.html',
+    );
     await vi.waitFor(() => expect(h.built.map((e) => e.entry)).toContain('/src/main.ts'), { timeout: 10_000 });
     expect(h.builder.stats().perEntry['/src/unused.ts']).toBeUndefined();
     // Built now: the next time the page is served, it learns the stylesheets its entries have.
-    expect(h.builder.discover('<script type="module" src="/src/main.ts"></script><script type="module" src="/src/other.ts"></script>', '/')).toEqual(['/src/main.ts.css']);
+    expect(
+      h.builder.discover(
+        '<script type="module" src="/src/main.ts"></script><script type="module" src="/src/other.ts"></script>',
+        '/',
+      ),
+    ).toEqual(['/src/main.ts.css']);
   });
 });
 
 describe('Builder: entry kinds', () => {
   it.each(['main.mts', 'main.tsx', 'main.jsx'])('bundles a %s entry', async (name) => {
-    const h = await harness({ [`src/${name}`]: "import { shared } from './shared';\nconsole.log(shared);\n", 'src/shared.ts': "export const shared = 'kind';\n" });
+    const h = await harness({
+      [`src/${name}`]: "import { shared } from './shared';\nconsole.log(shared);\n",
+      'src/shared.ts': "export const shared = 'kind';\n",
+    });
     expect(await h.body(`/src/${name}`)).toContain('"kind"');
   });
 });
@@ -324,7 +356,9 @@ describe('Builder: lifecycle', () => {
     await h.body('/src/main.ts');
     await vi.waitFor(() => expect(h.builder.stats().entries).toBe(0), { timeout: 10_000 });
     expect(await h.rebuild({ 'src/unused.ts': 'change' })).toEqual([]);
-    expect((await h.rebuild({ 'src/value.ts': 'change' })).map((e) => [e.entry, e.kind])).toEqual([['/src/main.ts', 'js']]);
+    expect((await h.rebuild({ 'src/value.ts': 'change' })).map((e) => [e.entry, e.kind])).toEqual([
+      ['/src/main.ts', 'js'],
+    ]);
     expect(await h.body('/src/main.ts')).toContain('"one"');
   });
 
@@ -332,7 +366,9 @@ describe('Builder: lifecycle', () => {
     const h = await harness({ ...PROJECT, 'src/value.ts': 'export const value = ;\n' }, {}, 100);
     await h.builder.output('/src/main.ts');
     await h.body('/src/other.ts');
-    await vi.waitFor(() => expect(Object.keys(h.builder.stats().perEntry)).toEqual(['/src/main.ts']), { timeout: 10_000 });
+    await vi.waitFor(() => expect(Object.keys(h.builder.stats().perEntry)).toEqual(['/src/main.ts']), {
+      timeout: 10_000,
+    });
     expect(h.dropped).toEqual([]);
   });
 

@@ -62,7 +62,10 @@ describe.each(RUNGS)('the %s rung', (rung) => {
   it('sends heartbeats', async () => {
     const probe = open(rung);
     await connected(probe);
-    await vi.waitFor(() => expect(probe.messages.filter((m) => m.kind === 'ping').length).toBeGreaterThanOrEqual(2), WAIT);
+    await vi.waitFor(
+      () => expect(probe.messages.filter((m) => m.kind === 'ping').length).toBeGreaterThanOrEqual(2),
+      WAIT,
+    );
   });
 
   it('replays exactly what a cursor missed, in order, once', async () => {
@@ -223,7 +226,10 @@ describe('the poll rung', () => {
 describe('the boot route', () => {
   it('tells an authorized client which run this is, and refuses a wrong token', async () => {
     const ok = await fetch(new URL(`/__devpush/boot?t=${token}`, server.url));
-    expect(await ok.json()).toEqual({ bootId: server.stats().bootId, id: `${server.stats().bootId}.${server.stats().seq}` });
+    expect(await ok.json()).toEqual({
+      bootId: server.stats().bootId,
+      id: `${server.stats().bootId}.${server.stats().seq}`,
+    });
     const refused = await fetch(new URL('/__devpush/boot?t=wrong', server.url));
     expect(refused.status).toBe(401);
   });

@@ -80,7 +80,11 @@ describe('ContentIndex on real files', () => {
 
   it('seeds hashes in the background, hands over files written since start-up, and distrusts a seed taken under the same mtime', async () => {
     const root = tempProject({ 'old.html': 'old', 'raced.html': 'raced', 'new.html': 'new' });
-    const [old, raced, fresh] = ['old.html', 'raced.html', 'new.html'].map((name) => path.join(root, name)) as [string, string, string];
+    const [old, raced, fresh] = ['old.html', 'raced.html', 'new.html'].map((name) => path.join(root, name)) as [
+      string,
+      string,
+      string,
+    ];
     age(old);
     age(raced);
     const since = Date.now() - 500; // new.html was written after it

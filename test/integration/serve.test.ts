@@ -36,7 +36,9 @@ describe('serving files', () => {
     const body = await res.text();
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(body));
-    const tags = body.match(/<script type="module" src="\/__devpush\/client\.js\?v=[^"]+" data-devpush-since="[^"]+"><\/script>/g);
+    const tags = body.match(
+      /<script type="module" src="\/__devpush\/client\.js\?v=[^"]+" data-devpush-since="[^"]+"><\/script>/g,
+    );
     expect(tags).toHaveLength(1);
     expect(body.indexOf(tags![0]!)).toBe(body.indexOf('</head>') - tags![0]!.length);
   });

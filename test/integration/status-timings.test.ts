@@ -23,16 +23,24 @@ describe('/__devpush/status stage timings', () => {
     const token = await fetchToken(run.url);
     const probe = new WsProbe(WsProbe.url(run.url, token));
     await probe.opened;
-    const status = async () => (await (await fetch(new URL(`/__devpush/status?t=${token}`, run.url))).json()) as StatusWithTimings;
+    const status = async () =>
+      (await (await fetch(new URL(`/__devpush/status?t=${token}`, run.url))).json()) as StatusWithTimings;
 
     // The watcher's first scan may still be running: save until a message arrives.
-    await expect.poll(() => {
-      writeFileSync(path.join(root, 'style.css'), `p { color: blue } /* ${Date.now()} */`);
-      return probe.kinds().includes('css');
-    }, { timeout: 15_000, interval: 200 }).toBe(true);
+    await expect
+      .poll(
+        () => {
+          writeFileSync(path.join(root, 'style.css'), `p { color: blue } /* ${Date.now()} */`);
+          return probe.kinds().includes('css');
+        },
+        { timeout: 15_000, interval: 200 },
+      )
+      .toBe(true);
     const css = probe.messages.find((m) => m.kind === 'css')!;
 
-    await expect.poll(async () => (await status()).changes.some((c) => c.messages.includes(css.id)), { timeout: 5000 }).toBe(true);
+    await expect
+      .poll(async () => (await status()).changes.some((c) => c.messages.includes(css.id)), { timeout: 5000 })
+      .toBe(true);
     const { changes, memory } = await status();
     const timing = changes.find((c) => c.messages.includes(css.id))!;
     expect(timing.files).toBe(1);

@@ -1,5 +1,14 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, renameSync, rmSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createServer } from '../../src/index.js';
@@ -226,7 +235,9 @@ describe('start-up', () => {
       writeFileSync(path.join(root, 'index.html'), PAGE.replace('one', 'early'));
       const probe = new WsProbe(WsProbe.url(base, await fetchToken(base), `&since=${since}`));
       try {
-        await vi.waitFor(() => expect(probe.kinds(), JSON.stringify(probe.messages)).toContain('reload'), { timeout: 15_000 });
+        await vi.waitFor(() => expect(probe.kinds(), JSON.stringify(probe.messages)).toContain('reload'), {
+          timeout: 15_000,
+        });
         expect(probe.messages.find((m) => m.kind === 'reload')).toMatchObject({ paths: ['/index.html'] });
       } finally {
         probe.close();
@@ -242,7 +253,15 @@ describe('what is watched', () => {
     const site = await watchedSite({ 'index.html': PAGE, 'node_modules/x/index.js': '1', '.git/HEAD': 'ref' });
     writeFileSync(path.join(site.root, 'node_modules/x/index.js'), '2');
     writeFileSync(path.join(site.root, '.git/HEAD'), 'ref2');
-    for (const name of ['.index.html.swp', 'index.html~', '4913', '#index.html#', '.#index.html', 'index.html___jb_tmp___', 'x.kate-swp']) {
+    for (const name of [
+      '.index.html.swp',
+      'index.html~',
+      '4913',
+      '#index.html#',
+      '.#index.html',
+      'index.html___jb_tmp___',
+      'x.kate-swp',
+    ]) {
       writeFileSync(path.join(site.root, name), 'temp');
     }
     await sleep(400);
@@ -286,7 +305,10 @@ describe('what is watched', () => {
 
 describe('polling', () => {
   it('sees changes when watch.usePolling is on', async () => {
-    const site = await watchedSite({ 'index.html': PAGE, 'style.css': 'h1 {}' }, { watch: { usePolling: true, interval: 50 } });
+    const site = await watchedSite(
+      { 'index.html': PAGE, 'style.css': 'h1 {}' },
+      { watch: { usePolling: true, interval: 50 } },
+    );
     expect((await site.watchStats()).polling).toBe(true);
     writeFileSync(path.join(site.root, 'style.css'), 'h1 { color: red }');
     expect(await site.settle(1)).toMatchObject([{ kind: 'css', paths: ['/style.css'] }]);
@@ -320,7 +342,10 @@ describe('through the CLI', () => {
     const root = tempProject({ 'index.html': PAGE });
     const run = await startCli(['serve', root, '--port', '0'], { env: { DEVPUSH_POLLING: '1' } });
     try {
-      const lines = run.output().split('\n').filter((line) => line.includes('polling'));
+      const lines = run
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('polling'));
       expect(lines).toEqual(['Watching by polling every 100 ms (DEVPUSH_POLLING=1).']);
     } finally {
       await run.stop();
@@ -342,8 +367,13 @@ describe('through the CLI', () => {
       }
       writeFileSync(path.join(root, 'index.html'), PAGE.replace('one', 'still watched'));
       await vi.waitFor(() => expect(probe.kinds()).toContain('reload'), { timeout: 15_000 });
-      const warnings = run.output().split('\n').filter((line) => line.includes('loop.html'));
-      expect(warnings).toEqual([`warning: watcher: ${loop}: a loop of symbolic links (ELOOP); skipping it, everything else is still watched.`]);
+      const warnings = run
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('loop.html'));
+      expect(warnings).toEqual([
+        `warning: watcher: ${loop}: a loop of symbolic links (ELOOP); skipping it, everything else is still watched.`,
+      ]);
       probe.close();
     } finally {
       await run.stop();
@@ -352,7 +382,7 @@ describe('through the CLI', () => {
 });
 
 describe('timings', () => {
-  it('shows the last change set\'s stage times at /__devpush/status', async () => {
+  it("shows the last change set's stage times at /__devpush/status", async () => {
     const site = await watchedSite({ 'index.html': PAGE });
     writeFileSync(path.join(site.root, 'index.html'), PAGE.replace('one', 'two'));
     await site.settle(1, 0);

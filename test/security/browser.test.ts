@@ -134,7 +134,7 @@ test('DNS rebinding: a name that resolves to 127.0.0.1 gets a 403, not the proje
 });
 
 describe('after the attacks', () => {
-  test('the project\'s own page still loads and goes live', async () => {
+  test("the project's own page still loads and goes live", async () => {
     const page = await browser.newPage();
     await page.goto(`http://localhost:${server.port}/`);
     expect(await page.title()).toBe(PUBLIC);

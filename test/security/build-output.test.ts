@@ -52,20 +52,23 @@ async function sourceMapOf(entry: string, bundle: string): Promise<SourceMap> {
   return JSON.parse(response.body);
 }
 
-test.each(['/src/main.ts', '/src/outside.ts'])('the bundle of %s and its source map carry only relative paths', async (entry) => {
-  const response = await rawGet(server.port, entry);
-  expect(response.status).toBe(200);
-  expect(response.body).toContain(PUBLIC);
-  expectNoMachinePath(response.body);
-  const map = await sourceMapOf(entry, response.body);
-  expect(map.sourceRoot ?? '').toBe('');
-  expect(map.sources.length).toBeGreaterThan(0);
-  for (const source of map.sources) {
-    expect(path.isAbsolute(source)).toBe(false);
-    expect(source).not.toMatch(/^file:/);
-  }
-  expectNoMachinePath(JSON.stringify(map));
-});
+test.each(['/src/main.ts', '/src/outside.ts'])(
+  'the bundle of %s and its source map carry only relative paths',
+  async (entry) => {
+    const response = await rawGet(server.port, entry);
+    expect(response.status).toBe(200);
+    expect(response.body).toContain(PUBLIC);
+    expectNoMachinePath(response.body);
+    const map = await sourceMapOf(entry, response.body);
+    expect(map.sourceRoot ?? '').toBe('');
+    expect(map.sources.length).toBeGreaterThan(0);
+    for (const source of map.sources) {
+      expect(path.isAbsolute(source)).toBe(false);
+      expect(source).not.toMatch(/^file:/);
+    }
+    expectNoMachinePath(JSON.stringify(map));
+  },
+);
 
 test('an entry that never built is served as a console line with a relative location, no absolute path', async () => {
   writeFileSync(path.join(project.root, 'src/never.ts'), "import '../../outside-missing';\nlet x: = 1;\n");
@@ -87,8 +90,12 @@ test('a build error reaches the page as text with a relative location, no absolu
   const base = `http://127.0.0.1:${server.port}/`;
   const probe = new WsProbe(WsProbe.url(base, await fetchToken(base)));
   await probe.opened;
-  writeFileSync(path.join(project.root, 'src/greet.ts'), "import './missing-module';\nexport const greet = (: string) => 1;\n");
-  const errors = () => probe.messages.filter((message) => message.kind === 'error').map((message) => JSON.stringify(message));
+  writeFileSync(
+    path.join(project.root, 'src/greet.ts'),
+    "import './missing-module';\nexport const greet = (: string) => 1;\n",
+  );
+  const errors = () =>
+    probe.messages.filter((message) => message.kind === 'error').map((message) => JSON.stringify(message));
   await expect.poll(() => errors().some((text) => text.includes('src/greet.ts')), { timeout: 20_000 }).toBe(true);
   for (const text of errors()) expectNoMachinePath(text);
   probe.close();

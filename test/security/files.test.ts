@@ -4,7 +4,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DevServer } from '../../src/index.js';
 import { rawGet, sendRaw } from '../helpers/raw.js';
-import { expectNothingProtected, expectStillServes, hostileProject, PROTECTED, PUBLIC, startHostile } from './project.js';
+import {
+  expectNothingProtected,
+  expectStillServes,
+  hostileProject,
+  PROTECTED,
+  PUBLIC,
+  startHostile,
+} from './project.js';
 
 // Every request here is written by hand and sent over a plain socket, so nothing normalizes the path
 // on the way (fetch and http.get would resolve `..` or re-encode). Each case gets its exact status,
@@ -118,7 +125,10 @@ describe('dotfiles, secrets and the deny list', () => {
   });
 
   test('HEAD of a secret is refused too, and with no body', async () => {
-    const response = await sendRaw(server.port, `HEAD /.env HTTP/1.1\r\nHost: localhost:${server.port}\r\nConnection: close\r\n\r\n`);
+    const response = await sendRaw(
+      server.port,
+      `HEAD /.env HTTP/1.1\r\nHost: localhost:${server.port}\r\nConnection: close\r\n\r\n`,
+    );
     expect(response.status).toBe(403);
     expectNothingProtected(response);
   });

@@ -69,7 +69,10 @@ describe('DNS rebinding: the Host header', () => {
   });
 
   test.each(HOSTILE_HOSTS)('WebSocket upgrade with %s → %i before any 101', async (_why, host, status) => {
-    const response = await sendRaw(port, upgradeText(port, ws(), { Host: host?.replace('PORT', String(port)) ?? null }));
+    const response = await sendRaw(
+      port,
+      upgradeText(port, ws(), { Host: host?.replace('PORT', String(port)) ?? null }),
+    );
     await expectUpgradeRefused(response, status);
   });
 
@@ -147,13 +150,16 @@ describe('foreign, IP-literal and null Origins', () => {
     await expectStillServes(port);
   });
 
-  test.each(['/__devpush/status', '/__devpush/', '/__devpush/status.js'])('the status route %s fetched by a foreign page → 403', async (target) => {
-    const response = await rawGet(port, target, { Origin: 'https://evil.example' });
-    expect(response.status).toBe(403);
-    expect(response.body).not.toContain('bootId');
-    expect(response.raw.toString('latin1')).not.toContain(token);
-    expect(response.headers['access-control-allow-origin']).toBeUndefined();
-  });
+  test.each(['/__devpush/status', '/__devpush/', '/__devpush/status.js'])(
+    'the status route %s fetched by a foreign page → 403',
+    async (target) => {
+      const response = await rawGet(port, target, { Origin: 'https://evil.example' });
+      expect(response.status).toBe(403);
+      expect(response.body).not.toContain('bootId');
+      expect(response.raw.toString('latin1')).not.toContain(token);
+      expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    },
+  );
 
   test.each([
     ['the same origin', 'http://127.0.0.1:PORT', '127.0.0.1:PORT'],
@@ -195,7 +201,11 @@ describe('the channel token', () => {
 });
 
 describe('cross-site no-cors loads (<script src>, <img src>)', () => {
-  const crossSite = (dest: string) => ({ 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'no-cors', 'Sec-Fetch-Dest': dest });
+  const crossSite = (dest: string) => ({
+    'Sec-Fetch-Site': 'cross-site',
+    'Sec-Fetch-Mode': 'no-cors',
+    'Sec-Fetch-Dest': dest,
+  });
 
   test.each([
     ['a project script', '/app.js', 'script'],
@@ -212,7 +222,11 @@ describe('cross-site no-cors loads (<script src>, <img src>)', () => {
   });
 
   test('a cross-site link (a top-level navigation) still opens the page', async () => {
-    const response = await rawGet(port, '/', { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' });
+    const response = await rawGet(port, '/', {
+      'Sec-Fetch-Site': 'cross-site',
+      'Sec-Fetch-Mode': 'navigate',
+      'Sec-Fetch-Dest': 'document',
+    });
     expect(response.status).toBe(200);
     expect(response.body).toContain(PUBLIC);
   });

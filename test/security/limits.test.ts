@@ -43,19 +43,54 @@ function collect(socket: net.Socket): Promise<Buffer> {
 describe('oversized and malformed requests', () => {
   test.each([
     ['a header larger than the limit', () => requestText(port, '/', { 'X-Big': 'a'.repeat(MAX_HEADER_BYTES) }), 431],
-    ['a thousand small headers', () => requestText(port, '/', Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`X-H${i}`, 'aaaaaaaaaaaaaaaaaaaa']))), 431],
+    [
+      'a thousand small headers',
+      () =>
+        requestText(
+          port,
+          '/',
+          Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`X-H${i}`, 'aaaaaaaaaaaaaaaaaaaa'])),
+        ),
+      431,
+    ],
     ['a request target larger than the limit', () => requestText(port, `/${'a'.repeat(MAX_HEADER_BYTES)}`), 431],
     ['a GET announcing a 10 MB body', () => requestText(port, '/', { 'Content-Length': String(10_000_000) }), 413],
-    ['a body just over the cap', () => requestText(port, '/', { 'Content-Length': String(MAX_BODY_BYTES + 1) }, 'POST'), 413],
+    [
+      'a body just over the cap',
+      () => requestText(port, '/', { 'Content-Length': String(MAX_BODY_BYTES + 1) }, 'POST'),
+      413,
+    ],
     ['a chunked GET body', () => `${requestText(port, '/', { 'Transfer-Encoding': 'chunked' })}ffffffff\r\n`, 413],
-    ['a POST with a small body', () => `${requestText(port, '/index.html', { 'Content-Length': '5' }, 'POST')}hello`, 405],
+    [
+      'a POST with a small body',
+      () => `${requestText(port, '/index.html', { 'Content-Length': '5' }, 'POST')}hello`,
+      405,
+    ],
     ['a PUT over a project file', () => `${requestText(port, '/app.js', { 'Content-Length': '2' }, 'PUT')}{}`, 405],
     ['a DELETE', () => requestText(port, '/app.js', {}, 'DELETE'), 405],
-    ['an OPTIONS preflight from a foreign page', () => requestText(port, '/__devpush/websocket', { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'GET' }, 'OPTIONS'), 403],
+    [
+      'an OPTIONS preflight from a foreign page',
+      () =>
+        requestText(
+          port,
+          '/__devpush/websocket',
+          { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'GET' },
+          'OPTIONS',
+        ),
+      403,
+    ],
     ['an unknown method', () => requestText(port, '/', {}, 'HACK'), 400],
-    ['Content-Length and Transfer-Encoding together (smuggling)', () => `${requestText(port, '/', { 'Content-Length': '4', 'Transfer-Encoding': 'chunked' }, 'POST')}0\r\n\r\n`, 400],
+    [
+      'Content-Length and Transfer-Encoding together (smuggling)',
+      () => `${requestText(port, '/', { 'Content-Length': '4', 'Transfer-Encoding': 'chunked' }, 'POST')}0\r\n\r\n`,
+      400,
+    ],
     ['a Content-Length that is not a number', () => requestText(port, '/', { 'Content-Length': 'lots' }), 400],
-    ['two different Content-Lengths', () => `GET / HTTP/1.1\r\nHost: localhost:${port}\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nxy`, 400],
+    [
+      'two different Content-Lengths',
+      () => `GET / HTTP/1.1\r\nHost: localhost:${port}\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nxy`,
+      400,
+    ],
     ['a header without a colon', () => `GET / HTTP/1.1\r\nHost: localhost:${port}\r\nnot a header\r\n\r\n`, 400],
     ['a NUL in a header value', () => `GET / HTTP/1.1\r\nHost: localhost:${port}\r\nX-A: a\0b\r\n\r\n`, 400],
     ['an obsolete HTTP/0.9 request line', () => 'GET /\r\n\r\n', 403],
@@ -73,7 +108,12 @@ describe('oversized and malformed requests', () => {
     sockets.push(socket);
     const received = collect(socket);
     // 100 MB announced, 1 KiB sent: the server must answer without waiting for the rest.
-    socket.write(requestText(port, '/', { 'Content-Length': '100000000' }, 'POST').replace('Connection: close', 'Connection: keep-alive'));
+    socket.write(
+      requestText(port, '/', { 'Content-Length': '100000000' }, 'POST').replace(
+        'Connection: close',
+        'Connection: keep-alive',
+      ),
+    );
     socket.write('x'.repeat(1024));
     const response = parseResponse(await received);
     expect(response.status).toBe(413);
@@ -121,7 +161,10 @@ describe('many connections from one peer', () => {
 
   test('channel sockets count too: a page opening WebSocket after WebSocket hits the same cap', async () => {
     const token = await fetchToken(`http://127.0.0.1:${port}/`);
-    const probes = Array.from({ length: PER_PEER + 3 }, () => new WsProbe(WsProbe.url(`http://127.0.0.1:${port}/`, token)));
+    const probes = Array.from(
+      { length: PER_PEER + 3 },
+      () => new WsProbe(WsProbe.url(`http://127.0.0.1:${port}/`, token)),
+    );
     const outcomes = await Promise.allSettled(probes.map((probe) => probe.opened));
     expect(outcomes.filter((o) => o.status === 'fulfilled').length).toBeLessThanOrEqual(PER_PEER);
     expect(outcomes.filter((o) => o.status === 'rejected').length).toBeGreaterThanOrEqual(3);

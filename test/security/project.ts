@@ -22,11 +22,17 @@ export function hostileProject(): { root: string; parent: string; remove(): void
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, contents);
   };
-  write(path.join(root, 'index.html'), `<!doctype html><html><head><title>${PUBLIC}</title></head><body></body></html>`);
+  write(
+    path.join(root, 'index.html'),
+    `<!doctype html><html><head><title>${PUBLIC}</title></head><body></body></html>`,
+  );
   write(path.join(root, 'app.js'), `export const marker = ${JSON.stringify(PUBLIC)};\n`);
   write(path.join(root, 'sub/index.html'), `<p>${PUBLIC}</p>`);
   write(path.join(root, 'docs/readme.txt'), `${PUBLIC}\n`);
-  write(path.join(root, 'src/main.ts'), `import { greet } from './greet';\nconsole.log(greet(${JSON.stringify(PUBLIC)}));\n`);
+  write(
+    path.join(root, 'src/main.ts'),
+    `import { greet } from './greet';\nconsole.log(greet(${JSON.stringify(PUBLIC)}));\n`,
+  );
   write(path.join(root, 'src/greet.ts'), 'export const greet = (name: string): string => `hello ${name}`;\n');
   for (const secret of [
     '.env',

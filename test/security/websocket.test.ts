@@ -71,16 +71,19 @@ describe('frames a client may not send', () => {
   test.each([
     ['after sending data', '', true],
     ['after a garbage cursor', '&since=garbage', false],
-  ])('a client that never answers the close is cut off by the server (%s), not kept waiting', async (_why, query, send) => {
-    const socket = await openChannel(query);
-    if (send) socket.send(wsFrame(text('hi')));
-    const outcome = await Promise.race([
-      socket.ended().then(() => 'ended by the server'),
-      new Promise((resolve) => setTimeout(() => resolve('still open after 10 s'), 10_000)),
-    ]);
-    expect(outcome).toBe('ended by the server');
-    socket.destroy();
-  });
+  ])(
+    'a client that never answers the close is cut off by the server (%s), not kept waiting',
+    async (_why, query, send) => {
+      const socket = await openChannel(query);
+      if (send) socket.send(wsFrame(text('hi')));
+      const outcome = await Promise.race([
+        socket.ended().then(() => 'ended by the server'),
+        new Promise((resolve) => setTimeout(() => resolve('still open after 10 s'), 10_000)),
+      ]);
+      expect(outcome).toBe('ended by the server');
+      socket.destroy();
+    },
+  );
 
   test('garbage after the handshake (not a frame at all) → close 1002', async () => {
     const socket = await openChannel();
@@ -125,7 +128,12 @@ describe('a peer that vanished without closing (half-open)', () => {
   let quickToken: string;
 
   beforeAll(async () => {
-    quick = await createServer({ root: project.root, logLevel: 'silent', server: { port: 0 }, channel: { heartbeatMs: 1000 } });
+    quick = await createServer({
+      root: project.root,
+      logLevel: 'silent',
+      server: { port: 0 },
+      channel: { heartbeatMs: 1000 },
+    });
     quickToken = await fetchToken(`http://127.0.0.1:${quick.port}/`);
   });
 

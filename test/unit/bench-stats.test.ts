@@ -39,6 +39,9 @@ describe('the bench event-stream parser', () => {
     );
     expect(seen).toEqual([['reload', 'b.1']]);
     parseEventStream(`${tail}nd":"ping","id":"b.2"}\n\n`, collect);
-    expect(seen).toEqual([['reload', 'b.1'], ['ping', 'b.2']]);
+    expect(seen).toEqual([
+      ['reload', 'b.1'],
+      ['ping', 'b.2'],
+    ]);
   });
 });

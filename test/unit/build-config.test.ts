@@ -18,14 +18,32 @@ async function errorFor(build: unknown): Promise<string> {
 
 describe('build config', () => {
   it.each([
-    [{ entries: ['src/main.ts'] }, '"build.entries" must be an array of URL paths of .ts, .tsx, .jsx, .mts, .js or .mjs files, each starting with "/" (e.g. "/src/main.ts"), found an array (1 items).'],
-    [{ target: 'es2O22' }, '"build.target" must be an esbuild target such as "es2022" or "chrome120" or a non-empty array of such targets, found "es2O22" (a string).'],
-    [{ define: { DEBUG: 'yes please' } }, '"build.define" must be an object whose values are JSON or identifiers written as strings'],
+    [
+      { entries: ['src/main.ts'] },
+      '"build.entries" must be an array of URL paths of .ts, .tsx, .jsx, .mts, .js or .mjs files, each starting with "/" (e.g. "/src/main.ts"), found an array (1 items).',
+    ],
+    [
+      { target: 'es2O22' },
+      '"build.target" must be an esbuild target such as "es2022" or "chrome120" or a non-empty array of such targets, found "es2O22" (a string).',
+    ],
+    [
+      { define: { DEBUG: 'yes please' } },
+      '"build.define" must be an object whose values are JSON or identifiers written as strings',
+    ],
     [{ jsx: 'preserve' }, '"build.jsx" must be one of "automatic", "transform", found "preserve" (a string).'],
-    [{ jsxFactory: 'h()' }, '"build.jsxFactory" must be an identifier such as "h" or "React.createElement", found "h()" (a string).'],
-    [{ loader: { '.txt': 'txt' } }, '"build.loader" must be an object from file extensions (".txt") to loaders ("base64", "binary"'],
+    [
+      { jsxFactory: 'h()' },
+      '"build.jsxFactory" must be an identifier such as "h" or "React.createElement", found "h()" (a string).',
+    ],
+    [
+      { loader: { '.txt': 'txt' } },
+      '"build.loader" must be an object from file extensions (".txt") to loaders ("base64", "binary"',
+    ],
     [{ loader: { txt: 'text' } }, '"build.loader" must be an object from file extensions'],
-    [{ alias: { './local': 'x' } }, '"build.alias" must be an object from package names (not paths) to packages or paths'],
+    [
+      { alias: { './local': 'x' } },
+      '"build.alias" must be an object from package names (not paths) to packages or paths',
+    ],
     [{ external: 'react' }, '"build.external" must be an array of strings, found "react" (a string).'],
     [{ sourcemap: 'inline' }, '"build.sourcemap" must be true or false, found "inline" (a string).'],
     [{ minify: true }, 'unknown key "build.minify".'],
@@ -38,14 +56,20 @@ describe('build config', () => {
 
   it('names a tsconfig that does not exist', async () => {
     const error = await errorFor({ tsconfig: './tsconfig.app.json' });
-    expect(error).toMatch(/^devpush\.config\.json: "build\.tsconfig" names .*tsconfig\.app\.json, which does not exist\. Fix the path or drop the key\.$/);
+    expect(error).toMatch(
+      /^devpush\.config\.json: "build\.tsconfig" names .*tsconfig\.app\.json, which does not exist\. Fix the path or drop the key\.$/,
+    );
   });
 
   it('fills defaults and makes paths absolute from the config file', async () => {
     const root = tempProject({
       'tsconfig.app.json': '{}',
       'devpush.config.json': JSON.stringify({
-        build: { tsconfig: 'tsconfig.app.json', alias: { react: 'preact/compat', lib: './lib/index.ts' }, target: ['es2020', 'safari15'] },
+        build: {
+          tsconfig: 'tsconfig.app.json',
+          alias: { react: 'preact/compat', lib: './lib/index.ts' },
+          target: ['es2020', 'safari15'],
+        },
       }),
     });
     const { build } = await resolveConfig({ root });

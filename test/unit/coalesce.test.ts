@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Coalescer, mergeEvent, type ChangeSet, type CoalesceOptions, type FileEvent, type PendingChange, type Verdict } from '../../src/watch/coalesce.js';
+import {
+  Coalescer,
+  mergeEvent,
+  type ChangeSet,
+  type CoalesceOptions,
+  type FileEvent,
+  type PendingChange,
+  type Verdict,
+} from '../../src/watch/coalesce.js';
 
 describe('mergeEvent', () => {
   it('keeps the net effect of two events on one path', () => {
@@ -42,9 +50,14 @@ afterEach(() => made.splice(0).forEach((coalescer) => coalescer.dispose()));
 function setup(options: Partial<CoalesceOptions> = {}) {
   const disk = new FakeDisk();
   const sets: ChangeSet[] = [];
-  const coalescer = new Coalescer({ quietMs: 5, burstQuietMs: 20, followUpMs: 0, maxWaitMs: 5000, retryMs: 5, ...options }, disk.settle, (set) => sets.push(set));
+  const coalescer = new Coalescer(
+    { quietMs: 5, burstQuietMs: 20, followUpMs: 0, maxWaitMs: 5000, retryMs: 5, ...options },
+    disk.settle,
+    (set) => sets.push(set),
+  );
   made.push(coalescer);
-  const entries = (set: ChangeSet | undefined): [string, FileEvent][] => [...(set ?? new Map<string, FileEvent>())].sort();
+  const entries = (set: ChangeSet | undefined): [string, FileEvent][] =>
+    [...(set ?? new Map<string, FileEvent>())].sort();
   return { disk, sets, coalescer, entries };
 }
 

@@ -35,16 +35,18 @@ describe('config validation', () => {
   });
 
   it('refuses unknown rung names', async () => {
-    const root = tempProject({ 'devpush.config.json': JSON.stringify({ channel: { transports: ['sse', 'carrier-pigeon'] } }) });
+    const root = tempProject({
+      'devpush.config.json': JSON.stringify({ channel: { transports: ['sse', 'carrier-pigeon'] } }),
+    });
     expect(await errorOf(resolveConfig({ root }))).toBe(
       'devpush.config.json: "channel.transports" must be a non-empty array of rung names ("websocket", "sse", "stream", "poll"), found "carrier-pigeon", which is no rung.',
     );
-    expect(await errorOf(resolveConfig({ root, configFile: false, channel: { transports: ['websockets'] as never } }))).toMatch(
-      /found "websockets", which is no rung \(did you mean "websocket"\?\)\.$/,
-    );
-    expect(await errorOf(resolveConfig({ root, configFile: false, channel: { transports: ['sse', 'poll', 'sse'] } }))).toMatch(
-      /found "sse" twice\.$/,
-    );
+    expect(
+      await errorOf(resolveConfig({ root, configFile: false, channel: { transports: ['websockets'] as never } })),
+    ).toMatch(/found "websockets", which is no rung \(did you mean "websocket"\?\)\.$/);
+    expect(
+      await errorOf(resolveConfig({ root, configFile: false, channel: { transports: ['sse', 'poll', 'sse'] } })),
+    ).toMatch(/found "sse" twice\.$/);
   });
 
   it('reports a config file that throws, without a stack', async () => {

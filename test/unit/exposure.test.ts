@@ -11,10 +11,13 @@ const external = Object.values(networkInterfaces())
   .map((entry) => entry.address);
 
 describe('the --host warning', () => {
-  test.each(['localhost', '127.0.0.1', '127.0.0.2', '::1', '[::1]', 'app.localhost'])('%s stays on this machine: no warning', (host) => {
-    expect(isLoopbackHost(host)).toBe(true);
-    expect(exposureWarning(host, 4800, '/home/me/site')).toBeNull();
-  });
+  test.each(['localhost', '127.0.0.1', '127.0.0.2', '::1', '[::1]', 'app.localhost'])(
+    '%s stays on this machine: no warning',
+    (host) => {
+      expect(isLoopbackHost(host)).toBe(true);
+      expect(exposureWarning(host, 4800, '/home/me/site')).toBeNull();
+    },
+  );
 
   test('a named address: the warning names its URL, the folder, and how to go back', () => {
     const warning = exposureWarning('192.168.1.5', 4800, '/home/me/site');
@@ -35,9 +38,10 @@ describe('the --host warning', () => {
 });
 
 describe('Host rules when bound to every interface', () => {
-  const guard = (boundHost: string) => new Guard({ boundHost, allowedHosts: ['.example.test'], corsOrigins: [], token: 't' });
+  const guard = (boundHost: string) =>
+    new Guard({ boundHost, allowedHosts: ['.example.test'], corsOrigins: [], token: 't' });
 
-  test('the machine\'s own addresses are accepted as Host; other addresses and names are not', () => {
+  test("the machine's own addresses are accepted as Host; other addresses and names are not", () => {
     for (const address of external) expect(guard('0.0.0.0').hostAllowed(`${address}:4800`)).toBe(true);
     expect(guard('0.0.0.0').hostAllowed('203.0.113.9:4800')).toBe(false);
     expect(guard('0.0.0.0').hostAllowed('evil.example')).toBe(false);

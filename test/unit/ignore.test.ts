@@ -12,7 +12,20 @@ describe('createIgnore', () => {
   });
 
   it('ignores the temp, swap and backup files of editors', () => {
-    for (const name of ['.index.html.swp', '.index.html.swx', 'index.html~', '4913', '#index.html#', '.#index.html', 'index.html___jb_tmp___', 'index.html___jb_old___', '.index.html.kate-swp', '.goutputstream-AB12CD', '.~lock.index.html#', 'index.html.crswap']) {
+    for (const name of [
+      '.index.html.swp',
+      '.index.html.swx',
+      'index.html~',
+      '4913',
+      '#index.html#',
+      '.#index.html',
+      'index.html___jb_tmp___',
+      'index.html___jb_old___',
+      '.index.html.kate-swp',
+      '.goutputstream-AB12CD',
+      '.~lock.index.html#',
+      'index.html.crswap',
+    ]) {
       expect(ignored(`/site/${name}`), name).toBe(true);
     }
     expect(ignored('/site/index.html')).toBe(false);

@@ -22,7 +22,9 @@ describe('injectTag', () => {
 
   it('ignores </head> and </body> inside attribute values, quoted either way', () => {
     const html = `<head><meta content="</head>"><meta content='</body>'></head><body></body>`;
-    expect(injectTag(html, TAG)).toBe(`<head><meta content="</head>"><meta content='</body>'>${TAG}</head><body></body>`);
+    expect(injectTag(html, TAG)).toBe(
+      `<head><meta content="</head>"><meta content='</body>'>${TAG}</head><body></body>`,
+    );
   });
 
   it('handles an unquoted attribute with an apostrophe', () => {
@@ -42,7 +44,9 @@ describe('injectTag', () => {
   });
 
   it('is case-insensitive about tags', () => {
-    expect(injectTag('<HTML><HEAD></HEAD><BODY></BODY></HTML>', TAG)).toBe(`<HTML><HEAD>${TAG}</HEAD><BODY></BODY></HTML>`);
+    expect(injectTag('<HTML><HEAD></HEAD><BODY></BODY></HTML>', TAG)).toBe(
+      `<HTML><HEAD>${TAG}</HEAD><BODY></BODY></HTML>`,
+    );
   });
 
   it('keeps a byte order mark first', () => {

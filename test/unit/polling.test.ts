@@ -100,7 +100,10 @@ describe('whyPoll', () => {
 
 describe('decidePolling', () => {
   it('uses native events on a local disk and says nothing', () => {
-    expect(decidePolling(inputs({ mountTable: NETWORK, folders: ['/home/me/local/site'] }))).toEqual({ usePolling: false, notice: null });
+    expect(decidePolling(inputs({ mountTable: NETWORK, folders: ['/home/me/local/site'] }))).toEqual({
+      usePolling: false,
+      notice: null,
+    });
   });
 
   it('switches to polling on a WSL Windows drive and says why in one line', () => {
@@ -120,7 +123,10 @@ describe('decidePolling', () => {
   });
 
   it('obeys an explicit watch.usePolling over the mount table', () => {
-    expect(decidePolling(inputs({ configured: false, mountTable: WSL2, folders: ['/mnt/c/site'] }))).toEqual({ usePolling: false, notice: null });
+    expect(decidePolling(inputs({ configured: false, mountTable: WSL2, folders: ['/mnt/c/site'] }))).toEqual({
+      usePolling: false,
+      notice: null,
+    });
     expect(decidePolling(inputs({ configured: true, interval: 250 }))).toEqual({
       usePolling: true,
       notice: 'Watching by polling every 250 ms (watch.usePolling).',
@@ -132,7 +138,10 @@ describe('decidePolling', () => {
       usePolling: true,
       notice: 'Watching by polling every 100 ms (DEVPUSH_POLLING=1).',
     });
-    expect(decidePolling(inputs({ env: 'false', mountTable: WSL2, folders: ['/mnt/c/site'] }))).toEqual({ usePolling: false, notice: null });
+    expect(decidePolling(inputs({ env: 'false', mountTable: WSL2, folders: ['/mnt/c/site'] }))).toEqual({
+      usePolling: false,
+      notice: null,
+    });
   });
 
   it('says so and ignores a DEVPUSH_POLLING value it does not understand', () => {
