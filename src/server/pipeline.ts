@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { BuildEffect, Builder } from '../build/builder.js';
-import { SOURCE_ENTRY } from '../build/builder.js';
-import { describeProblem } from '../build/errors.js';
+import type { BuildEffect, Builder } from '../bundle/builder.js';
+import { SOURCE_ENTRY } from '../bundle/builder.js';
+import { describeProblem } from '../bundle/errors.js';
 import type { Hub } from '../channel/hub.js';
 import type { Logger } from '../log.js';
 import type { ChangeSet } from '../watch/coalesce.js';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Builder } from '../build/builder.js';
-import { ASSET_PREFIX, entryStylesheetTag } from '../build/outputs.js';
+import { Builder } from '../bundle/builder.js';
+import { ASSET_PREFIX, entryStylesheetTag } from '../bundle/outputs.js';
 import { Channel } from '../channel/channel.js';
 import type { ChannelStats } from '../channel/hub.js';
 import type { ResolvedConfig } from '../config/types.js';

@@ -2,7 +2,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Builder, type BuildEffect } from '../../src/build/builder.js';
+import { Builder, type BuildEffect } from '../../src/bundle/builder.js';
 import { resolveConfig } from '../../src/config/load.js';
 import type { UserConfig } from '../../src/config/types.js';
 import { saveFile } from '../helpers/build.js';

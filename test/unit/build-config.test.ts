@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { moduleScripts } from '../../src/build/discover.js';
+import { moduleScripts } from '../../src/bundle/discover.js';
 import { resolveConfig } from '../../src/config/load.js';
 import { removeTempProjects, tempProject } from '../helpers/fixture.js';
 
