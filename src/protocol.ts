@@ -50,6 +50,10 @@ export const ROUTES = {
   boot: 'boot',
   /** Folder of build outputs (entry bundles, chunks, assets) served from the builder's memory. */
   build: 'build/',
+  /** The hot runtime every served module imports; `?v=` names its bytes. */
+  hot: 'hot.js',
+  /** Folder of the pre-bundled packages (one entry per specifier) and their shared chunks. */
+  deps: 'deps/',
 } as const;
 export type RouteName = keyof typeof ROUTES;
 
@@ -84,10 +88,6 @@ export const CLOSE_CODES = {
 export const MODULE_VERSION_PARAM = 'v';
 /** Query parameter asking for a non-JS file (CSS, JSON, an image) as a JavaScript module. */
 export const IMPORT_PARAM = 'import';
-/** Route (under ROUTE_PREFIX) of the hot runtime every served module imports; `?v=` names its bytes. */
-export const HOT_ROUTE = 'hot.js';
-/** Route prefix (under ROUTE_PREFIX) of the pre-bundled dependencies and their shared chunks. */
-export const DEPS_ROUTE = 'deps/';
 /** Name of the local binding every served module imports `createHotContext` as. */
 export const HOT_CONTEXT_BINDING = '__devpush_hot';
 /** Events a module can listen to with `import.meta.hot.on` (custom events of `server.send` too). */
