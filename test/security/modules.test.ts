@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DevServer } from '../../src/index.js';
@@ -65,6 +66,15 @@ describe('module routes refuse what no page may read', () => {
       expect(refused.status).toBe(403);
       expectNothingProtected(refused);
     }
+  });
+
+  test('a module and its inline source map name no path of the machine', async () => {
+    const response = await rawGet(server.port, '/src/main.ts');
+    const map = /sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)/.exec(response.body)?.[1] ?? '';
+    const text = response.body + Buffer.from(map, 'base64').toString('utf8');
+    expect(map).not.toBe('');
+    for (const machinePath of [project.parent, project.root, os.tmpdir(), os.homedir()])
+      expect(text).not.toContain(machinePath);
   });
 
   test('a module of the root is served, and refused to a foreign Host (DNS rebinding)', async () => {
