@@ -2,9 +2,10 @@
 // `<entry>.css`, source maps beside them, and imported images and fonts under ASSET_PREFIX.
 import path from 'node:path';
 import type { OutputFile } from 'esbuild';
+import { routePath } from '../protocol.js';
 
 /** URL prefix of images, fonts and other files an entry imports (file loader), served from memory. */
-export const ASSET_PREFIX = '/__devpush/build/';
+export const ASSET_PREFIX = routePath('build');
 
 /** One served file. `body()` is computed on first use: source maps are rarely fetched. */
 export interface Served {

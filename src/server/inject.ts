@@ -2,6 +2,8 @@
 // document: a single forward scan that knows just enough HTML to skip comments, raw-text elements
 // (script, style, textarea...) and quoted attribute values, so a `</head>` inside any of them is ignored.
 
+import { routePath } from '../protocol.js';
+
 const RAW_TEXT = new Set([
   'script',
   'style',
@@ -16,7 +18,7 @@ const RAW_TEXT = new Set([
 ]);
 
 /** Marker of our own client in a page: a page that already has it (a pasted snippet) gets no second one. */
-export const CLIENT_MARKER = '/__devpush/client.js';
+export const CLIENT_MARKER = routePath('client');
 
 interface Landmarks {
   headClose: number;

@@ -2,6 +2,7 @@ import { realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
+import { isInside } from '../fs/inside.js';
 
 /** Never served, even inside the root: dotfiles and folders (.env*, .git/, .npmrc...) and keys/certificates. */
 const SECRET_EXTENSIONS = /\.(pem|key|crt|p12|pfx|cer|der)$/i;
@@ -123,9 +124,7 @@ export class FileAccess {
   /** The path of `file` relative to the root or allowed folder containing it; null when none does. */
   private async containing(file: string): Promise<string | null> {
     for (const dir of await this.rootReal) {
-      const relative = path.relative(dir, file);
-      const escapes = relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
-      if (!escapes) return relative;
+      if (isInside(dir, file)) return path.relative(dir, file);
     }
     return null;
   }

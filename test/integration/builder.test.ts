@@ -47,10 +47,9 @@ async function harness(
     root,
     settings,
     resolveFile: async (url) => (existsSync(path.join(root, url)) ? path.join(root, url) : null),
-    onBuilt: (effect) => built.push(effect),
-    onDropped: (entry) => dropped.push(entry),
     idleMs,
   });
+  builder.setListener({ entryBuilt: (effect) => built.push(effect), entryDropped: (entry) => dropped.push(entry) });
   builders.push(builder);
   return {
     root,
