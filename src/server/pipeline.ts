@@ -118,12 +118,20 @@ export class Pipeline {
       this.log.info(`build fixed: ${effect.entry}`);
       this.hub.publish({ kind: 'error-cleared', source: effect.entry });
     }
-    if (effect.kind === 'recovered') {
-      plan.reload.push(effect.entry);
-    } else if (effect.kind === 'js') {
-      plan.reload.push(effect.entry);
-    } else if (effect.kind === 'css') {
-      plan.css.push(...effect.cssPaths);
+    switch (effect.kind) {
+      case 'recovered':
+      case 'js':
+        plan.reload.push(effect.entry);
+        return;
+      case 'css':
+        plan.css.push(...effect.cssPaths);
+        return;
+      case 'none':
+        return;
+      default: {
+        const unknown: never = effect.kind;
+        throw new Error(`pipeline: unknown build effect ${String(unknown)}`);
+      }
     }
   }
 

@@ -17,8 +17,5 @@ const engine = startEngine(workerData as EngineOptions, {
 
 port.on('message', (message: ToWorker) => {
   if (message.type !== 'close') return;
-  void engine.close().finally(() => {
-    post({ type: 'closed' });
-    port.close();
-  });
+  void engine.close().finally(() => port.close());
 });

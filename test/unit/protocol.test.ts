@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatId, parseId } from '../../src/protocol.js';
+import { formatId, parseId, parseMessage } from '../../src/protocol.js';
 import { readCursor } from '../../src/channel/transport.js';
 import { Encoded } from '../../src/channel/encoded.js';
 
@@ -35,4 +35,22 @@ describe('Encoded', () => {
     encoded.framed('sse', frame);
     expect(calls).toBe(1);
   });
+});
+
+describe('parseMessage', () => {
+  it('returns a message of a known kind', () => {
+    expect(parseMessage('{"kind":"reload","id":"a.1","reason":"x","paths":[]}')).toEqual({
+      kind: 'reload',
+      id: 'a.1',
+      reason: 'x',
+      paths: [],
+    });
+  });
+
+  it.each(['not json', 'null', '42', '"reload"', '{}', '{"kind":7}', '{"kind":"from-a-newer-server","id":"a.1"}'])(
+    'returns null for %s',
+    (text) => {
+      expect(parseMessage(text)).toBeNull();
+    },
+  );
 });
