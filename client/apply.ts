@@ -33,7 +33,7 @@ export function apply(message: ServerMessage): void {
       return;
     default: {
       const unhandled: never = message;
-      return unhandled;
+      void unhandled;
     }
   }
 }

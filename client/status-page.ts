@@ -2,6 +2,7 @@
 // says something (a change, a ping), through the same connection code as every page.
 import { CURSOR_PARAM, ROUTE_PREFIX, type TransportName, type TransportStats } from '../src/protocol.js';
 import { ChannelConnection } from './connection.js';
+import { browserWorld } from './browser-world.js';
 
 interface Status {
   bootId: string;
@@ -74,12 +75,17 @@ async function refresh(): Promise<void> {
   }
 }
 
-const connection = new ChannelConnection(self.origin, __DEVPUSH_CONFIG__, self.searchParams.get(CURSOR_PARAM), {
-  message: () => void refresh(),
-  heard: () => void refresh(),
-  state(state, transport) {
-    setText('state', transport ? `${state} (${transport})` : state);
-    void refresh();
+const connection = new ChannelConnection(
+  browserWorld(self.origin),
+  __DEVPUSH_CONFIG__,
+  self.searchParams.get(CURSOR_PARAM),
+  {
+    message: () => void refresh(),
+    heard: () => void refresh(),
+    state(state, transport) {
+      setText('state', transport ? `${state} (${transport})` : state);
+      void refresh();
+    },
   },
-});
+);
 connection.start();
