@@ -1,8 +1,8 @@
 import {
   CONTINUE_PARAM,
+  channelPath,
   CURSOR_PARAM,
   RECONNECT_PARAM,
-  ROUTE_PREFIX,
   TOKEN_PARAM,
   type ClientConfig,
   type HelloMessage,
@@ -93,7 +93,7 @@ export class Link {
   }
 
   private url(rung: ClientTransport, continued: boolean): URL {
-    const url = new URL(`${ROUTE_PREFIX}${rung.name}`, this.world.origin);
+    const url = new URL(channelPath(rung.name), this.world.origin);
     url.searchParams.set(TOKEN_PARAM, this.config.token);
     const cursor = formatCursor(this.events.cursor());
     if (cursor) url.searchParams.set(CURSOR_PARAM, cursor);

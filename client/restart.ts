@@ -1,4 +1,4 @@
-import { BOOT_ROUTE, ROUTE_PREFIX, TOKEN_PARAM } from '../src/protocol.js';
+import { type BootAnswer, routePath, TOKEN_PARAM } from '../src/protocol.js';
 import type { ClientWorld } from './world.js';
 
 /** A reload for a restarted server is not repeated within this window: never a reload loop. */
@@ -16,13 +16,14 @@ export async function serverRestarted(
   token: string,
   bootId: () => string | null,
 ): Promise<boolean> {
-  const url = new URL(`${ROUTE_PREFIX}${BOOT_ROUTE}`, world.origin);
+  const url = new URL(routePath('boot'), world.origin);
   url.searchParams.set(TOKEN_PARAM, token);
   try {
     const response = await world.fetch(url, { cache: 'no-store' });
     if (response.status === 401) return true;
     if (!response.ok) return false;
-    const boot = (await response.json()) as { bootId?: unknown };
+    // Checked, not trusted: a proxy may answer for the server with any JSON.
+    const boot = (await response.json()) as Partial<Record<keyof BootAnswer, unknown>>;
     const ours = bootId();
     return ours !== null && typeof boot.bootId === 'string' && boot.bootId !== ours;
   } catch {

@@ -1,7 +1,7 @@
 // The connection's ladder under Node: fake rungs answered by the test, vitest's fake clock.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ChannelConnection } from '../../../client/connection.js';
-import type { ServerMessage, TransportName } from '../../../src/protocol.js';
+import { RECONNECT_PARAM, type ServerMessage, type TransportName } from '../../../src/protocol.js';
 import { clientConfig, type FakeConnection, FakeHub, FakeWorld, HEARTBEAT_MS } from '../../helpers/client-world.js';
 
 beforeEach(() => {
@@ -80,7 +80,7 @@ describe('the ladder', () => {
     vi.advanceTimersByTime(1000);
     expect(fake.rungs.poll.opened).toHaveLength(0);
     expect(fake.rungs.sse.last.cursor).toBe('runA.1');
-    expect(fake.rungs.sse.last.url.searchParams.get('re')).toBe('1');
+    expect(fake.rungs.sse.last.url.searchParams.get(RECONNECT_PARAM)).toBe('1');
     hub.accept(fake.rungs.sse.last, 'sse');
     expect(applied.map((m) => m.id)).toEqual(['runA.1', 'runA.2']);
   });

@@ -2,7 +2,8 @@
 // page once, only on the server's own answer.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ChannelConnection } from '../../../client/connection.js';
-import { clientConfig, FakeWorld, MapStore } from '../../helpers/client-world.js';
+import { routePath, TOKEN_PARAM } from '../../../src/protocol.js';
+import { clientConfig, FakeWorld, MapStore, ORIGIN } from '../../helpers/client-world.js';
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 1_000_000 });
@@ -35,7 +36,7 @@ describe('a server restart', () => {
     const fake = new FakeWorld();
     await failingPage(fake, 30);
     expect(fake.bootRequests.length).toBe(30);
-    expect(fake.bootRequests[0]?.href).toBe('http://127.0.0.1:4999/__devpush/boot?t=tok');
+    expect(fake.bootRequests[0]?.href).toBe(`${ORIGIN}${routePath('boot')}?${TOKEN_PARAM}=tok`);
     expect(fake.reloads).toBe(0);
   });
 
