@@ -17,7 +17,7 @@ beforeEach(async () => {
   await server.watching;
 });
 afterEach(async () => {
-  probes.splice(0).forEach((probe) => probe.close());
+  for (const probe of probes.splice(0)) probe.close();
   await server.close();
 });
 afterAll(removeTempProjects);
