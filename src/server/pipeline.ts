@@ -118,9 +118,7 @@ export class Pipeline {
       this.log.info(`build fixed: ${effect.entry}`);
       this.hub.publish({ kind: 'error-cleared', source: effect.entry });
     }
-    if (effect.kind === 'recovered') {
-      plan.reload.push(effect.entry);
-    } else if (effect.kind === 'js') {
+    if (effect.kind === 'recovered' || effect.kind === 'js') {
       plan.reload.push(effect.entry);
     } else if (effect.kind === 'css') {
       plan.css.push(...effect.cssPaths);
