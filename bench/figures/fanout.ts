@@ -71,7 +71,7 @@ async function runCase(rung: Rung, count: number, settings: Settings): Promise<F
         async () => (await server.status()).changes?.find((c) => c.messages.some((id) => !seen.has(id))),
         5,
       );
-      timing.messages.forEach((id) => seen.add(id));
+      for (const id of timing.messages) seen.add(id);
       const id = timing.messages[0]!;
       const times = (
         await Promise.all(

@@ -233,7 +233,7 @@ export class Builder {
   /** A plain module's answer is asked again once a file it read changes (it may import a package now). */
   private forgetProbes(changes: ReadonlyMap<string, string>): void {
     for (const [url, probe] of this.pageModules) {
-      if (probe && probe.inputs.some((file) => changes.has(file))) this.pageModules.set(url, null);
+      if (probe?.inputs.some((file) => changes.has(file))) this.pageModules.set(url, null);
     }
   }
 

@@ -29,6 +29,7 @@ const DUMMY_ORIGIN = 'http://devpush.invalid';
  * backslashes, and `..` segments (browsers resolve those before sending).
  */
 export function parseTarget(target: string): Target | Refusal {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
   if (/[\x00-\x1f\x7f#]/.test(target) || !target.startsWith('/')) return { status: 400, reason: 'Bad request target.' };
   const queryAt = target.indexOf('?');
   const rawPath = (queryAt === -1 ? target : target.slice(0, queryAt)).replace(/\/{2,}/g, '/');
@@ -38,6 +39,7 @@ export function parseTarget(target: string): Target | Refusal {
   } catch {
     return { status: 400, reason: 'Bad percent-encoding in the path.' };
   }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
   if (/[\x00-\x1f\x7f\\]/.test(pathname)) return { status: 400, reason: 'Bad path.' };
   pathname = pathname.replace(/\/{2,}/g, '/');
   if (pathname.split('/').some((segment) => segment === '..')) return { status: 400, reason: 'Bad path.' };

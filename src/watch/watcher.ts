@@ -161,18 +161,20 @@ function workerEntry(): URL | null {
 function dispatchFromWorker(message: FromWorker, events: EngineEvents): void {
   switch (message.type) {
     case 'ready':
-      return events.ready();
+      events.ready();
+      return;
     case 'changes':
-      return events.changes(changeSet(message.entries, message.timing));
+      events.changes(changeSet(message.entries, message.timing));
+      return;
     case 'hashed':
-      return events.hashed(message.files);
+      events.hashed(message.files);
+      return;
     case 'problem':
-      return events.problem(message.message);
-    default: {
+      events.problem(message.message);
+      return;
+    default:
       // Never thrown: this runs in a 'message' listener, where a throw would end the server.
-      const unknown: never = message;
-      void unknown;
-    }
+      message satisfies never;
   }
 }
 

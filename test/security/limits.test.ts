@@ -179,5 +179,11 @@ describe('many connections from one peer', () => {
     const config = await resolveConfig({ root: project.root });
     expect(config.server.maxConnectionsPerPeer).toBe(256);
     expect(config.server.maxConnections).toBe(1024);
+    const raised = await resolveConfig({
+      root: project.root,
+      server: { maxConnectionsPerPeer: 2000, maxConnections: 8000 },
+    });
+    expect(raised.server.maxConnectionsPerPeer).toBe(2000);
+    expect(raised.server.maxConnections).toBe(8000);
   });
 });

@@ -13,7 +13,7 @@ describe('rawResponse', () => {
     const body = raw.subarray(head.length);
     const response = parseResponse(raw);
     expect(response.status).toBe(status);
-    expect(response.headers['connection']).toBe('close');
+    expect(response.headers.connection).toBe('close');
     expect(Number(response.headers['content-length'])).toBe(body.length);
     expect(body.toString('utf8')).toBe(`${reason}\n`);
   });
