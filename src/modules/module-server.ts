@@ -8,7 +8,6 @@ import type { FileAccess } from '../server/paths.js';
 import { DependencyBundle, LOCK_FILES } from './deps.js';
 import { ModuleGraph } from './graph.js';
 import { loadState, type ModuleState, newState, resolutionKey, resolveAll } from './module-state.js';
-import { packageName } from './resolve.js';
 import type { StepContext } from './steps.js';
 import { computeVersions } from './versions.js';
 import { createHash } from 'node:crypto';
