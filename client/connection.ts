@@ -2,12 +2,14 @@ import {
   BOOT_ROUTE,
   CONTINUE_PARAM,
   CURSOR_PARAM,
+  PAGE_PARAM,
   RECONNECT_PARAM,
   ROUTE_PREFIX,
   TOKEN_PARAM,
   parseId,
   type ClientConfig,
   type ServerMessage,
+  type ShareRole,
   type TransportName,
 } from '../src/protocol.js';
 import { TabShare, type ConnectionState, type Relay } from './tab-share.js';
@@ -44,7 +46,7 @@ const RELAY_BUFFER_MAX = 1000;
  * connection, relayed to the other tabs), `follower` (catching up on its own connection, then living on
  * the leader's relay), `independent` (the relay went silent: own connection from now on).
  */
-export type Role = 'solo' | 'pending' | 'leader' | 'follower' | 'independent';
+export type Role = ShareRole;
 
 interface Attempt {
   /** Called once, when this connection's `hello` arrives. */
@@ -86,6 +88,8 @@ export class ChannelConnection {
     private readonly config: ClientConfig,
     cursor: string | null,
     private readonly events: ConnectionEvents,
+    /** This page's id (PAGE_PARAM), so the status can join its connections to its reports. */
+    private readonly page: string | null = null,
   ) {
     this.rungs = config.transports
       .map((name) => CLIENT_TRANSPORTS[name])
@@ -131,6 +135,7 @@ export class ChannelConnection {
   private url(transport: ClientTransport, continued: boolean): URL {
     const url = new URL(`${ROUTE_PREFIX}${transport.name}`, this.origin);
     url.searchParams.set(TOKEN_PARAM, this.config.token);
+    if (this.page) url.searchParams.set(PAGE_PARAM, this.page);
     if (this.cursor) url.searchParams.set(CURSOR_PARAM, this.cursor);
     if (this.everUp) url.searchParams.set(RECONNECT_PARAM, '1');
     if (continued) url.searchParams.set(CONTINUE_PARAM, '1');

@@ -50,6 +50,8 @@ export const ROUTES = {
   boot: 'boot',
   /** Folder of build outputs (entry bundles, chunks, assets) served from the builder's memory. */
   build: 'build/',
+  /** `POST` of a page's reports (`PageReport`: errors, `hot.send` events, presence), token in the query. */
+  report: 'report',
 } as const;
 export type RouteName = keyof typeof ROUTES;
 
@@ -87,6 +89,8 @@ export interface ClientConfig {
   /** Rungs the server offers, in the order to try them. */
   transports: readonly TransportName[];
   heartbeatMs: number;
+  /** Send `console.error` calls to the terminal too (`client.forwardConsole`). */
+  forwardConsole: boolean;
 }
 
 /** The counters kept per rung, in the order the status page shows them. */
@@ -151,7 +155,13 @@ export interface StatusReport<Build = unknown, Watch = unknown> extends ChannelS
   changes: ChangeTiming[];
   memory: { rss: number; heapUsed: number; heapTotal: number; external: number };
   /** The server's clock when it answered (epoch ms, sub-millisecond). */
-  now: number;
+  now: number;  /** Every page (or plain client) connected or heard from lately, oldest first; `clientsOmitted` past the cap. */
+  clients: ClientStatus[];
+  clientsOmitted: number;
+  /** Messages sent to clients per minute, by kind, for the last hour (oldest first). */
+  volume: VolumeMinute[];
+  /** What recent change sets did, in words the status page shows (oldest first). */
+  summaries: ChangeSummary[];
 }
 
 /** `bootId.seq`: bootId is random per server start, seq counts every replayable message. */
@@ -274,8 +284,8 @@ export function parseId(id: string | null | undefined): { bootId: string; seq: n
 
 // --- Upstream reports: what a page tells the server (errors, hot.send events, presence) ---
 
-/** Route (under ROUTE_PREFIX) a page POSTs its reports to, with the token (TOKEN_PARAM) in the query. */
-export const REPORT_ROUTE = 'report';
+/** Every kind of message the server sends. */
+export type MessageKind = ServerMessage['kind'];
 /** Query parameter carrying a page's random id on its channel connections, so the status joins them to the page. */
 export const PAGE_PARAM = 'p';
 /** Largest report body the server reads (bytes); a longer one is refused 413 without being read. */

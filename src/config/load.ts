@@ -127,11 +127,13 @@ function merge(base: UserConfig, over: UserConfig): UserConfig {
 }
 
 function withDefaults(root: string, configFile: string | null, config: UserConfig): ResolvedConfig {
-  const { server = {}, watch = {}, build = {}, channel = {} } = config;
+  const { server = {}, watch = {}, build = {}, channel = {}, client = {} } = config;
   const configDir = configFile ? path.dirname(configFile) : root;
   return {
     root,
     configFile,
+    logLevel: config.logLevel ?? 'info',
+    client: { forwardConsole: client.forwardConsole ?? false },
     server: {
       port: server.port ?? DEFAULT_PORT,
       host: server.host ?? 'localhost',

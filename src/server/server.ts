@@ -7,7 +7,7 @@ import { Channel } from '../channel/channel.js';
 import type { ChannelStats } from '../channel/hub.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { BOOT_PARAM, CURSOR_ATTRIBUTE, ROUTE_PREFIX, TOKEN_PARAM } from '../protocol.js';
+import { BOOT_PARAM, CURSOR_ATTRIBUTE, ROUTE_PREFIX, ROUTES, routePath, TOKEN_PARAM } from '../protocol.js';
 import { startWatcher, type Watcher } from '../watch/watcher.js';
 import { loadClientBundle } from './client-bundle.js';
 import { limitConnections } from './connections.js';
@@ -22,6 +22,10 @@ import { sendJson, sendText } from './respond.js';
 import { statusPageHtml } from './status-page.js';
 import { serveStatic } from './static.js';
 import { statusReport } from './timing.js';
+import { createReporting } from '../report/reporting.js';
+import { servedReader } from '../report/served.js';
+import type { EventHandler } from '../report/events.js';
+import { createAudience } from '../status/audience.js';
 
 export interface DevServer {
   /** `http://localhost:PORT/` (or the configured host). */
@@ -34,6 +38,9 @@ export interface DevServer {
   reload(reason?: string): void;
   /** Sends a `custom` message to every open page (`devpush:custom` event in the browser). */
   send(event: string, data?: unknown): void;
+  /** Hears `import.meta.hot.send(event, data)` from pages: `handler(data, { page })`. */
+  on(event: string, handler: EventHandler): void;
+  off(event: string, handler: EventHandler): void;
   stats(): ChannelStats;
   close(): Promise<void>;
 }
@@ -50,31 +57,39 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     corsOrigins: options.corsOrigins,
     token,
   });
+  const audience = createAudience(config.channel.heartbeatMs);
+  // guard.refusal already ran for every request; Origin is checked again here so the channel never
+  // depends on the order of the pipeline. A page has the token only if we served it its client.
+  const authorize = (req: IncomingMessage, url: URL) => {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !guard.originAllowed(origin, req.headers.host)) {
+      return {
+        status: 403,
+        reason: "Refused: this page's origin may not use the channel (see server.cors.origins).",
+      };
+    }
+    if (!guard.tokenMatches(url.searchParams.get(TOKEN_PARAM))) {
+      // 401, not 403: a stale token is how a page learns the server restarted (403 is a refused origin).
+      return { status: 401, reason: 'Refused: missing or stale channel token. Reload the page.' };
+    }
+    return null;
+  };
   const channel = new Channel({
     transports: config.channel.transports,
     heartbeatMs: config.channel.heartbeatMs,
     ring: { maxMessages: config.channel.ringMaxMessages, maxAgeMs: config.channel.ringMaxAgeMs },
     maxBufferedBytes: 1 << 20,
     maxPayload: 16 * 1024,
-    // guard.refusal already ran for every request; Origin is checked again here so the channel never
-    // depends on the order of the pipeline. A page has the token only if we served it its client.
-    authorize: (req, url) => {
-      const origin = req.headers.origin;
-      if (origin !== undefined && !guard.originAllowed(origin, req.headers.host)) {
-        return {
-          status: 403,
-          reason: "Refused: this page's origin may not use the channel (see server.cors.origins).",
-        };
-      }
-      if (!guard.tokenMatches(url.searchParams.get(TOKEN_PARAM))) {
-        // 401, not 403: a stale token is how a page learns the server restarted (403 is a refused origin).
-        return { status: 401, reason: 'Refused: missing or stale channel token. Reload the page.' };
-      }
-      return null;
-    },
+    authorize,
+    observer: audience.directory,
   });
   const hub = channel.hub;
-  const clientConfig = { token, transports: channel.offered, heartbeatMs: config.channel.heartbeatMs };
+  const clientConfig = {
+    token,
+    transports: channel.offered,
+    heartbeatMs: config.channel.heartbeatMs,
+    forwardConsole: config.client.forwardConsole,
+  };
   const clientBundle = loadClientBundle(clientConfig);
   const statusBundle = loadClientBundle(clientConfig, 'status.js');
   const access = new FileAccess({ root: config.root, allow: options.fsAllow, deny: options.fsDeny });
@@ -88,7 +103,26 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     onBuilt: (effect) => pipeline.entryBuilt(effect),
     onDropped: (entry) => pipeline.entryDropped(entry),
   });
-  const pipeline = new Pipeline(config.root, builder, hub, log);
+  const isConfigFile = (file: string) => file === config.configFile;
+  const pipeline = new Pipeline(
+    config.root,
+    builder,
+    hub,
+    log,
+    (summary) => {
+      audience.changes.add(summary);
+      reporting.filesChanged();
+    },
+    isConfigFile,
+  );
+  const reporting = createReporting({
+    log,
+    authorize,
+    corsHeaders,
+    directory: audience.directory,
+    read: servedReader(builder, access),
+    isOwnHost: (host) => guard.hostAllowed(host) && Number(/:(\d+)$/.exec(host)?.[1] ?? 80) === port,
+  });
 
   const injectClient = (html: string, urlPath: string) => {
     channel.warmUp();
@@ -136,8 +170,11 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
         statusReport(
           { ...hub.stats(), build: builder.stats(), watch: watcher?.stats() ?? null },
           pipeline.timings.list(),
+          audience.snapshot(),
         ),
       );
+    } else if (route === ROUTES.report) {
+      await reporting.handle(req, res, url);
     } else if (`${ROUTE_PREFIX}${route}`.startsWith(ASSET_PREFIX)) {
       if (!(await handleBuildOutput(res, url.pathname, req)))
         sendText(res, 404, 'No such build output (it may be from an older build: reload the page).');
@@ -167,7 +204,8 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
       sendText(res, refusal.status, refusal.reason);
       return;
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
+    const isReport = req.method === 'POST' && req.url?.split('?')[0] === routePath('report');
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !isReport) {
       sendText(res, 405, 'Only GET and HEAD are served.', { Allow: 'GET, HEAD' });
       return;
     }
@@ -242,10 +280,13 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     send(event, data = null) {
       hub.publish({ kind: 'custom', event, data });
     },
+    on: (event, handler) => reporting.events.on(event, handler),
+    off: (event, handler) => reporting.events.off(event, handler),
     stats: () => hub.stats(),
     close() {
       closing ??= (async () => {
         channel.close();
+        reporting.close();
         const closed = new Promise<void>((resolve) => http.close(() => resolve()));
         http.closeAllConnections();
         await Promise.all([watcher?.close(), builder.close(), closed]);
