@@ -23,7 +23,10 @@ const BACKOFF_MS = 2000;
 /** A random id for this page load, sent on the channel's connections and with every report. */
 export function newPageId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 export class Reporter {
@@ -49,7 +52,11 @@ export class Reporter {
       // Resource load errors reach window listeners only in the capture phase; this one has an ErrorEvent.
       if (!(event instanceof ErrorEvent)) return;
       const error = event.error as unknown;
-      this.error('error', describe(error) ?? event.message, stackOf(error) ?? `    at ${event.filename}:${event.lineno}:${event.colno}`);
+      this.error(
+        'error',
+        describe(error) ?? event.message,
+        stackOf(error) ?? `    at ${event.filename}:${event.lineno}:${event.colno}`,
+      );
     });
     addEventListener('unhandledrejection', (event) => {
       const reason = event.reason as unknown;
@@ -146,7 +153,10 @@ export class Reporter {
     this.lastPresence = JSON.stringify(page);
     let body = JSON.stringify({ page, items });
     // Long stacks are cut until the report fits what the server reads.
-    while (body.length > REPORT_MAX_BYTES / 2 && items.some((item) => item.type === 'error' && item.stack.length > 200)) {
+    while (
+      body.length > REPORT_MAX_BYTES / 2 &&
+      items.some((item) => item.type === 'error' && item.stack.length > 200)
+    ) {
       for (const item of items) if (item.type === 'error') item.stack = item.stack.slice(0, item.stack.length / 2);
       body = JSON.stringify({ page, items });
     }

@@ -28,7 +28,11 @@ export function colorEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv
 }
 
 /** Terminal logger: info to stdout, problems to stderr; colour per stream (see colorEnabled). */
-export function createLogger(level: LogLevel = 'info', out: Stream = process.stdout, err: Stream = process.stderr): Logger {
+export function createLogger(
+  level: LogLevel = 'info',
+  out: Stream = process.stdout,
+  err: Stream = process.stderr,
+): Logger {
   const outColors = picocolors.createColors(colorEnabled(out));
   const errColors = picocolors.createColors(colorEnabled(err));
   const enabled = (at: LogLevel) => ORDER[at] >= ORDER[level];

@@ -155,7 +155,7 @@ export interface StatusReport<Build = unknown, Watch = unknown> extends ChannelS
   changes: ChangeTiming[];
   memory: { rss: number; heapUsed: number; heapTotal: number; external: number };
   /** The server's clock when it answered (epoch ms, sub-millisecond). */
-  now: number;  /** Every page (or plain client) connected or heard from lately, oldest first; `clientsOmitted` past the cap. */
+  now: number /** Every page (or plain client) connected or heard from lately, oldest first; `clientsOmitted` past the cap. */;
   clients: ClientStatus[];
   clientsOmitted: number;
   /** Messages sent to clients per minute, by kind, for the last hour (oldest first). */

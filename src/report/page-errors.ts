@@ -40,14 +40,23 @@ export class PageErrorPrinter {
     const signature = `${pageUrl}\n${error.kind}\n${error.message}\n${parseStack(error.stack, 1)[0]?.url ?? ''}:${parseStack(error.stack, 1)[0]?.line ?? ''}`;
     const known = this.seen.get(signature);
     if (known) {
-      this.countRepeat(known, error.count, () => `  ↳ the same error ${plural(known.count, 'more time')} (${terminalSafe(pageUrl)})`);
+      this.countRepeat(
+        known,
+        error.count,
+        () => `  ↳ the same error ${plural(known.count, 'more time')} (${terminalSafe(pageUrl)})`,
+      );
       return;
     }
     if (this.seen.size >= SIGNATURES_KEPT) this.seen.delete(this.seen.keys().next().value!);
     const entry: Pending = { count: 0, timer: null };
     this.seen.set(signature, entry);
     this.queue = this.queue.then(() => this.print(pageUrl, error)).catch(() => undefined);
-    if (error.count > 1) this.countRepeat(entry, error.count - 1, () => `  ↳ the same error ${plural(entry.count, 'more time')} (${terminalSafe(pageUrl)})`);
+    if (error.count > 1)
+      this.countRepeat(
+        entry,
+        error.count - 1,
+        () => `  ↳ the same error ${plural(entry.count, 'more time')} (${terminalSafe(pageUrl)})`,
+      );
   }
 
   /** Errors a page sent past its rate limit (or dropped itself): summed per page, said once. */

@@ -38,7 +38,13 @@ export class StackMapper {
   }
 
   async map(frame: StackFrame): Promise<MappedFrame> {
-    const asServed: MappedFrame = { fn: frame.fn, file: frame.url, line: frame.line, column: frame.column, source: null };
+    const asServed: MappedFrame = {
+      fn: frame.fn,
+      file: frame.url,
+      line: frame.line,
+      column: frame.column,
+      source: null,
+    };
     let url: URL;
     try {
       url = new URL(frame.url);

@@ -98,8 +98,7 @@ export class Pipeline {
 
   /** An entry was dropped while failing: its error no longer holds. */
   entryDropped(entry: string): void {
-    if (this.hub.clearSticky(`${STICKY_BUILD_ERROR}:${entry}`))
-      this.send({ kind: 'error-cleared', source: entry });
+    if (this.hub.clearSticky(`${STICKY_BUILD_ERROR}:${entry}`)) this.send({ kind: 'error-cleared', source: entry });
   }
 
   /** A plain file of the site: stylesheets and images swap in place, anything else reloads. */
@@ -118,7 +117,10 @@ export class Pipeline {
     if (effect.kind === 'error') {
       for (const problem of effect.problems)
         this.log.error(`build error in ${effect.entry}: ${describeProblem(problem)}${frameOf(problem)}`);
-      this.send({ kind: 'error', source: effect.entry, errors: effect.problems }, `${STICKY_BUILD_ERROR}:${effect.entry}`);
+      this.send(
+        { kind: 'error', source: effect.entry, errors: effect.problems },
+        `${STICKY_BUILD_ERROR}:${effect.entry}`,
+      );
       return;
     }
     if (this.hub.clearSticky(`${STICKY_BUILD_ERROR}:${effect.entry}`)) {

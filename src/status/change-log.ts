@@ -40,7 +40,11 @@ export function summarize(
 export function describeChange(summary: ChangeSummary, c: Colors, extra = ''): string {
   const time = c.dim(new Date(summary.at).toLocaleTimeString());
   const saved =
-    summary.fileCount === 1 ? summary.files[0]! : summary.fileCount <= 3 ? summary.files.join(', ') : `${summary.fileCount} files`;
+    summary.fileCount === 1
+      ? summary.files[0]!
+      : summary.fileCount <= 3
+        ? summary.files.join(', ')
+        : `${summary.fileCount} files`;
   const kinds = [...new Set(summary.told.map((told) => TOLD[told.kind]))];
   const told = kinds.length
     ? `${c.green(kinds.join(', '))} ${c.dim('·')} ${summary.pages} ${summary.pages === 1 ? 'page' : 'pages'}`

@@ -99,7 +99,10 @@ export class ClientDirectory implements HubObserver {
   list(): { clients: ClientStatus[]; omitted: number } {
     this.prune();
     const all = [...this.entries.values()];
-    return { clients: all.slice(0, MAX_LISTED).map((entry) => this.describe(entry)), omitted: Math.max(0, all.length - MAX_LISTED) };
+    return {
+      clients: all.slice(0, MAX_LISTED).map((entry) => this.describe(entry)),
+      omitted: Math.max(0, all.length - MAX_LISTED),
+    };
   }
 
   private describe(entry: Entry): ClientStatus {
