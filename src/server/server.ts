@@ -26,6 +26,7 @@ import { createReporting } from '../report/reporting.js';
 import { servedReader } from '../report/served.js';
 import type { EventHandler } from '../report/events.js';
 import { createAudience } from '../status/audience.js';
+import { isConfigPath } from '../config/load.js';
 
 export interface DevServer {
   /** `http://localhost:PORT/` (or the configured host). */
@@ -103,7 +104,7 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     onBuilt: (effect) => pipeline.entryBuilt(effect),
     onDropped: (entry) => pipeline.entryDropped(entry),
   });
-  const isConfigFile = (file: string) => file === config.configFile;
+  const isConfigFile = (file: string) => isConfigPath(file, config.root, config.configFile);
   const pipeline = new Pipeline(
     config.root,
     builder,
@@ -248,7 +249,10 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   );
   const warning = exposureWarning(options.host, port, config.root);
   if (warning) log.warn(warning);
-  const shownHost = options.host === LOOPBACK_DEFAULT || options.host === '127.0.0.1' ? 'localhost' : options.host;
+  // A server on every interface answers on this machine as localhost (0.0.0.0 is no address to visit).
+  const shownHost = [LOOPBACK_DEFAULT, '127.0.0.1', '0.0.0.0', '::', '[::]'].includes(options.host)
+    ? 'localhost'
+    : options.host;
   const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/`;
 
   let watcher: Watcher | null = startWatcher({
