@@ -55,7 +55,7 @@ describe('browser errors in the terminal', () => {
     expect(text).toContain('at explode (src/explode.ts:2:9)');
     expect(text).toContain('src/throws.ts:4:1');
     expect(text).toContain('>');
-    expect(text).toContain("throw new Error(`boom ${when}`);");
+    expect(text).toContain('throw new Error(`boom ${when}`);');
     expect(text).not.toContain('throws.ts.bundle');
   });
 
@@ -77,7 +77,9 @@ describe('browser errors in the terminal', () => {
     await expect.poll(() => printed('console.error: forwarded from the page {"answer":42}'), SLOW).not.toBe('');
   });
 
-  test('10,000 errors from one page: a few printed, the rest counted; the server and other pages go on', { timeout: 90_000 }, async () => {
+  test('10,000 errors from one page: a few printed, the rest counted; the server and other pages go on', {
+    timeout: 90_000,
+  }, async () => {
     const before = lines.length;
     const flood = await open('flood.html');
     const quiet = await open('index.html');
@@ -85,11 +87,15 @@ describe('browser errors in the terminal', () => {
     await flood.waitForSelector('body[data-flooded="10000"]', { state: 'attached', timeout: 30_000 });
     // The server answers while the flood's reports arrive, and a quiet page's error still reaches the terminal.
     expect((await fetch(server.url)).status).toBe(200);
-    await quiet.evaluate(() => setTimeout(() => {
-      throw new Error('the quiet page broke');
-    }));
+    await quiet.evaluate(() =>
+      setTimeout(() => {
+        throw new Error('the quiet page broke');
+      }),
+    );
     await expect.poll(() => printed('Uncaught Error: the quiet page broke'), SLOW).not.toBe('');
-    await expect.poll(() => lines.slice(before).some((line) => /more errors? from .*flood\.html not shown/.test(line)), SLOW).toBe(true);
+    await expect
+      .poll(() => lines.slice(before).some((line) => /more errors? from .*flood\.html not shown/.test(line)), SLOW)
+      .toBe(true);
     const floodLines = lines.slice(before).filter((line) => /Uncaught Error: flood \d+/.test(line));
     expect(floodLines.length).toBeGreaterThan(0);
     expect(floodLines.length).toBeLessThanOrEqual(40);

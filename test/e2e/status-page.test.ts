@@ -36,7 +36,9 @@ async function statusJson(): Promise<StatusReport> {
 }
 
 describe('the status page, in Chromium', () => {
-  test('lists two open tabs with titles and how they listen, follows a save, drops a closed tab', { timeout: 90_000 }, async () => {
+  test('lists two open tabs with titles and how they listen, follows a save, drops a closed tab', {
+    timeout: 90_000,
+  }, async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const base = server.url.replace('localhost', '127.0.0.1');
     const first = await context.newPage();

@@ -39,11 +39,16 @@ function report(items: PageReport['items'], id = 'page1'): string {
 }
 
 function post(body: string, headers: Record<string, string | null> = {}, query = `t=${token}`): Promise<RawResponse> {
-  const head = requestText(port, `${routePath('report')}?${query}`, {
-    'Content-Type': 'text/plain;charset=UTF-8',
-    'Content-Length': String(Buffer.byteLength(body)),
-    ...headers,
-  }, 'POST');
+  const head = requestText(
+    port,
+    `${routePath('report')}?${query}`,
+    {
+      'Content-Type': 'text/plain;charset=UTF-8',
+      'Content-Length': String(Buffer.byteLength(body)),
+      ...headers,
+    },
+    'POST',
+  );
   return sendRaw(port, Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(body, 'utf8')]));
 }
 
@@ -53,7 +58,13 @@ async function expectRefused(response: RawResponse, status: number): Promise<voi
   await expectStillServes(port);
 }
 
-const error = (message: string, stack = '') => ({ type: 'error' as const, kind: 'error' as const, message, stack, count: 1 });
+const error = (message: string, stack = '') => ({
+  type: 'error' as const,
+  kind: 'error' as const,
+  message,
+  stack,
+  count: 1,
+});
 
 describe('the report route refuses what the rungs refuse', () => {
   test('a foreign Host (DNS rebinding) gets 403', async () => {
@@ -80,10 +91,15 @@ describe('the report route refuses what the rungs refuse', () => {
   test('a body over the cap gets 413, announced or chunked', async () => {
     const big = 'x'.repeat(REPORT_MAX_BYTES + 10);
     await expectRefused(await post(big), 413);
-    const head = requestText(port, `${routePath('report')}?t=${token}`, {
-      'Content-Type': 'text/plain',
-      'Transfer-Encoding': 'chunked',
-    }, 'POST');
+    const head = requestText(
+      port,
+      `${routePath('report')}?t=${token}`,
+      {
+        'Content-Type': 'text/plain',
+        'Transfer-Encoding': 'chunked',
+      },
+      'POST',
+    );
     const chunk = 'y'.repeat(8000);
     const chunks = Array.from({ length: 4 }, () => `${chunk.length.toString(16)}\r\n${chunk}\r\n`).join('');
     await expectRefused(await sendRaw(port, `${head}${chunks}0\r\n\r\n`), 413);
@@ -92,9 +108,18 @@ describe('the report route refuses what the rungs refuse', () => {
   test.each([
     ['not JSON', '{'],
     ['no page', JSON.stringify({ items: [] })],
-    ['a page id with a path in it', JSON.stringify({ page: { id: '../x', url: '', title: '', role: 'solo' }, items: [] })],
-    ['an unknown item', JSON.stringify({ page: { id: 'a', url: '', title: '', role: 'solo' }, items: [{ type: 'eval', code: '1' }] })],
-    ['a count that is no number', JSON.stringify({ page: { id: 'a', url: '', title: '', role: 'solo' }, items: [{ ...error('m'), count: '9' }] })],
+    [
+      'a page id with a path in it',
+      JSON.stringify({ page: { id: '../x', url: '', title: '', role: 'solo' }, items: [] }),
+    ],
+    [
+      'an unknown item',
+      JSON.stringify({ page: { id: 'a', url: '', title: '', role: 'solo' }, items: [{ type: 'eval', code: '1' }] }),
+    ],
+    [
+      'a count that is no number',
+      JSON.stringify({ page: { id: 'a', url: '', title: '', role: 'solo' }, items: [{ ...error('m'), count: '9' }] }),
+    ],
   ])('%s gets 400', async (_name, body) => {
     await expectRefused(await post(body), 400);
   });
@@ -139,14 +164,21 @@ describe('what a report carries is data', () => {
   test('a flood from one page is cut to a few printed errors; another page is still heard', async () => {
     const before = lines.length;
     const flood = Array.from({ length: 60 }, (_, i) =>
-      post(report(Array.from({ length: 19 }, (_, j) => error(`flood ${i}-${j}`)), 'flooder')),
+      post(
+        report(
+          Array.from({ length: 19 }, (_, j) => error(`flood ${i}-${j}`)),
+          'flooder',
+        ),
+      ),
     );
     const statuses = (await Promise.all(flood)).map((response) => response.status);
     expect(statuses).toContain(429);
     const other = await post(report([error('from the quiet page')], 'quiet'));
     expect(other.status).toBe(204);
     await vi.waitFor(() => expect(lines.slice(before).join('\n')).toContain('from the quiet page'), { timeout: 5000 });
-    await vi.waitFor(() => expect(lines.slice(before).join('\n')).toMatch(/more errors? from .* not shown/), { timeout: 5000 });
+    await vi.waitFor(() => expect(lines.slice(before).join('\n')).toMatch(/more errors? from .* not shown/), {
+      timeout: 5000,
+    });
     const printed = lines.slice(before).filter((line) => line.includes('flood ')).length;
     expect(printed).toBeLessThanOrEqual(30);
     await expectStillServes(port);
