@@ -4,6 +4,7 @@
 import { CURSOR_ATTRIBUTE, type TransportName } from '../src/protocol.js';
 import { apply } from './apply.js';
 import { hideBadge, showBadge } from './badge.js';
+import { browserWorld } from './browser-world.js';
 import { ChannelConnection, type ConnectionState } from './connection.js';
 import { newPageId, Reporter, setReporter } from './report.js';
 
@@ -20,31 +21,25 @@ const cursor = tag?.getAttribute(CURSOR_ATTRIBUTE) ?? null;
 const pageId = newPageId();
 const reporter = new Reporter(self.origin, config, pageId, () => connection.sharing);
 
-const connection = new ChannelConnection(
-  self.origin,
-  config,
-  cursor,
-  {
-    message: apply,
-    state(next, rung) {
-      state = next;
-      transport = rung;
-      if (next === 'down') {
-        showBadge('devpush: disconnected, retrying…');
-        // One line per outage, however many retries it takes.
-        if (!outage) console.info('[devpush] lost the connection to the dev server; retrying until it is back.');
-        outage = true;
-      }
-      if (next === 'up') {
-        hideBadge();
-        if (outage) console.info('[devpush] connected again.');
-        outage = false;
-        reporter.presence(true);
-      }
-    },
+const connection = new ChannelConnection(browserWorld(self.origin, pageId), config, cursor, {
+  message: apply,
+  state(next, rung) {
+    state = next;
+    transport = rung;
+    if (next === 'down') {
+      showBadge('devpush: disconnected, retrying…');
+      // One line per outage, however many retries it takes.
+      if (!outage) console.info('[devpush] lost the connection to the dev server; retrying until it is back.');
+      outage = true;
+    }
+    if (next === 'up') {
+      hideBadge();
+      if (outage) console.info('[devpush] connected again.');
+      outage = false;
+      reporter.presence(true);
+    }
   },
-  pageId,
-);
+});
 
 setReporter(reporter);
 reporter.watchErrors();

@@ -9,6 +9,7 @@ import {
   type ClientStatus,
   type StatusReport,
 } from '../src/protocol.js';
+import { browserWorld } from './browser-world.js';
 import { ChannelConnection } from './connection.js';
 import { newPageId, Reporter } from './report.js';
 import { drawChart } from './status-chart.js';
@@ -184,7 +185,7 @@ async function refresh(): Promise<void> {
 const pageId = newPageId();
 const reporter = new Reporter(self.origin, config, pageId, () => connection.sharing);
 const connection = new ChannelConnection(
-  self.origin,
+  browserWorld(self.origin, pageId),
   config,
   self.searchParams.get(CURSOR_PARAM),
   {
@@ -198,7 +199,6 @@ const connection = new ChannelConnection(
       void refresh();
     },
   },
-  pageId,
 );
 reporter.watchErrors();
 connection.start();

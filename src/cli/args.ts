@@ -63,7 +63,11 @@ export function parseArgs(argv: readonly string[]): Parsed {
       continue;
     }
     const next = args[i + 1];
-    let value = inline ?? (next !== undefined && !next.startsWith('-') ? (i++, next) : undefined);
+    let value = inline;
+    if (value === undefined && next !== undefined && !next.startsWith('-')) {
+      value = next;
+      i++;
+    }
     if (value === undefined || value === '') {
       if (spec.bare === undefined)
         throw new UsageError(`--${option} needs a value, e.g. ${example(option)}.`, command ?? 'serve');

@@ -5,7 +5,7 @@ import { CONFIG_FILE_NAMES } from '../config/schema.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { DevpushError } from '../errors.js';
 import { colorsOf, createLogger, type Logger } from '../log.js';
-import { startDevServer, type DevServer } from '../server/server.js';
+import { startDevServer } from '../server/server.js';
 import { startupText, serverUrls, urlLines } from './banner.js';
 import { bindShortcuts, shortcutHelp, type Shortcut } from './shortcuts.js';
 

@@ -16,8 +16,8 @@ export class PageEvents {
   constructor(private readonly onHandlerError: (event: string, error: unknown) => void) {}
 
   on(event: string, handler: EventHandler): void {
-    let set = this.handlers.get(event);
-    if (!set) this.handlers.set(event, (set = new Set()));
+    const set = this.handlers.get(event) ?? new Set();
+    this.handlers.set(event, set);
     set.add(handler);
   }
 

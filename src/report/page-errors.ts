@@ -61,9 +61,8 @@ export class PageErrorPrinter {
 
   /** Errors a page sent past its rate limit (or dropped itself): summed per page, said once. */
   droppedFrom(pageUrl: string, count: number): void {
-    let entry = this.dropped.get(pageUrl);
-    if (!entry) this.dropped.set(pageUrl, (entry = { count: 0, timer: null }));
-    const held = entry;
+    const held = this.dropped.get(pageUrl) ?? { count: 0, timer: null };
+    this.dropped.set(pageUrl, held);
     this.countRepeat(held, count, () => {
       this.dropped.delete(pageUrl);
       return `  ↳ ${plural(held.count, 'more error')} from ${terminalSafe(pageUrl)} not shown (too many at once)`;

@@ -52,10 +52,8 @@ export function createReportRoute(options: ReportRouteOptions) {
           break;
         case 'presence':
           break;
-        default: {
-          const unhandled: never = item;
-          return unhandled;
-        }
+        default:
+          item satisfies never;
       }
     }
     if (dropped > 0) options.printer.droppedFrom(page.url, dropped);
