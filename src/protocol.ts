@@ -104,6 +104,13 @@ export type HotEventName = (typeof HOT_EVENTS)[number];
  * module ran in this page, so an update has nothing to apply.
  */
 export const HOT_RUNTIME_KEY = '__devpush_hot_runtime';
+/**
+ * Where the channel client puts its report sender for the hot runtime (a separate bundle): `hot.send`
+ * events, and the reason of a reload no boundary prevented (sent as the event HOT_RELOAD_EVENT).
+ */
+export const HOT_REPORT_KEY = '__devpush_hot_report';
+/** The event a page sends when an update found no boundary and it reloads: `{ reason }`; the terminal prints it. */
+export const HOT_RELOAD_EVENT = 'devpush:full-reload';
 
 /** A module that failed while an update re-ran it (or in its accept callback). */
 export interface HotFailure {

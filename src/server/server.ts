@@ -3,6 +3,7 @@ import { Builder } from '../bundle/builder.js';
 import { entryStylesheetTag } from '../bundle/outputs.js';
 import { Channel } from '../channel/channel.js';
 import { createModules } from '../modules/index.js';
+import { HOT_RELOAD_EVENT } from '../protocol.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { BOOT_PARAM, type ChannelStats, CURSOR_ATTRIBUTE, routePath, TOKEN_PARAM } from '../protocol.js';
@@ -148,6 +149,11 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     read: servedReader(builder, access),
     // Only frames of this server's own URLs are mapped (a snippet page's scripts are another server's).
     isOwnHost: (host) => guard.hostAllowed(host) && Number(/:(\d+)$/.exec(host)?.[1] ?? 80) === port,
+  });
+  // A page that found no HMR boundary says why before it reloads; the terminal shows it once per page.
+  reporting.events.on(HOT_RELOAD_EVENT, (data, sender) => {
+    const reason = (data as { reason?: unknown } | null)?.reason;
+    if (typeof reason === 'string') log.info(`full reload of ${sender.page.url || 'a page'}: ${reason.slice(0, 300)}`);
   });
   const routes = routeTable({
     channel,
