@@ -97,7 +97,8 @@ export class ChannelConnection {
     }
     const remembered = this.rungs.findIndex((t) => t.name === readStorage(rungKey(origin)));
     this.rungIndex = Math.max(0, remembered);
-    this.share = TabShare.create(`${origin}|${config.token}`);
+    // Over HTTP/2 (devpush's HTTPS) every tab's stream shares one connection: no relay needed.
+    this.share = config.tabRelay === false ? null : TabShare.create(`${origin}|${config.token}`);
     this.share?.listen((relay) => this.onRelay(relay));
   }
 

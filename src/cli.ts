@@ -18,7 +18,9 @@ Options:
   --host <name>     interface to listen on (default localhost; anything else exposes the project)
   --strict-port     fail if the port is taken instead of moving on
   --open            open the browser when ready (server.open in the config can name a path)
-  --config <file>   config file (default: devpush.config.{ts,mts,js,mjs,json} in dir)`;
+  --config <file>   config file (default: devpush.config.{ts,mts,js,mjs,json} in dir)
+  --proxy <url>     put devpush in front of your backend (server.backend): its pages get live reload
+  --https           serve HTTPS over HTTP/2 with a local certificate (server.https)`;
 
 const OPTIONS = {
   port: { type: 'string' },
@@ -26,6 +28,8 @@ const OPTIONS = {
   'strict-port': { type: 'boolean' },
   open: { type: 'boolean' },
   config: { type: 'string' },
+  proxy: { type: 'string' },
+  https: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -62,6 +66,8 @@ function inlineConfig(dir: string | undefined, flags: Flags): InlineConfig {
   if (flags.host !== undefined) server.host = flags.host;
   if (flags['strict-port']) server.strictPort = true;
   if (flags.open) server.open = true;
+  if (flags.proxy !== undefined) server.backend = flags.proxy;
+  if (flags.https) server.https = true;
   return { root: dir ?? '.', ...(flags.config !== undefined && { configFile: flags.config }), server };
 }
 

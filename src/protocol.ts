@@ -34,6 +34,9 @@ export const CONTINUE_PARAM = 'c';
  */
 export const BOOT_ROUTE = 'boot';
 
+/** HTTP version a client's connection uses: on `h2` the HTTP rungs multiplex on one connection. */
+export type HttpProtocol = 'h2' | 'http/1.1';
+
 /** What the browser client is told at serve time (replaces `__DEVPUSH_CONFIG__` in its bundle). */
 export interface ClientConfig {
   /** Random per server run; every channel request carries it. */
@@ -41,6 +44,11 @@ export interface ClientConfig {
   /** Rungs the server offers, in the order to try them. */
   transports: readonly TransportName[];
   heartbeatMs: number;
+  /**
+   * Whether tabs share one connection over a BroadcastChannel relay (HTTP/1.1 allows six connections per
+   * host). False over HTTPS, which is HTTP/2: every tab holds its own stream. Absent means true.
+   */
+  tabRelay?: boolean;
 }
 
 /** Counters per rung, as `/__devpush/status` reports them (read by the status page too). */

@@ -10,6 +10,7 @@ import {
   type ResyncMessage,
   type TransportName,
   type TransportStats,
+  type HttpProtocol,
 } from '../protocol.js';
 import { Encoded } from './encoded.js';
 import { Ring, type RingLimits } from './ring.js';
@@ -19,6 +20,8 @@ export interface ChannelClient {
   readonly transport: TransportName;
   /** Remote address, for per-peer limits and logs. */
   readonly peer: string;
+  /** HTTP version the client came over (`h2`, `http/1.1`), for the status per client. */
+  readonly protocol: HttpProtocol;
   /**
    * Queue one message. Returns the bytes queued, or 'overflow' when the client's send buffer is past
    * its bound: the hub then drops the client, which resumes from its cursor when it comes back.

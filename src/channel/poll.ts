@@ -7,6 +7,7 @@ import {
   readCursor,
   refuseCursor,
   remoteAddress,
+  httpProtocol,
   type Transport,
   type TransportContext,
 } from './transport.js';
@@ -59,6 +60,7 @@ export function createPollTransport(hub: Hub, context: TransportContext, holdMs 
       const client: ChannelClient = {
         transport: 'poll',
         peer: remoteAddress(req),
+        protocol: httpProtocol(req),
         send(encoded: Encoded) {
           if (done) return 0;
           const frame = frameMessage(encoded, resumeId);

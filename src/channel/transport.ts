@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CONTINUE_PARAM, RECONNECT_PARAM, parseId, type TransportName } from '../protocol.js';
+import { CONTINUE_PARAM, RECONNECT_PARAM, parseId, type HttpProtocol, type TransportName } from '../protocol.js';
 import type { ConnectKind, Cursor, Hub } from './hub.js';
 
 export interface ChannelLimits {
@@ -37,6 +37,11 @@ export type TransportFactory = (hub: Hub, context: TransportContext) => Transpor
 export function readCursor(text: string | null | undefined): Cursor | null | 'invalid' {
   if (text === null || text === undefined || text === '') return null;
   return parseId(text) ?? 'invalid';
+}
+
+/** The HTTP version of a request, as the status names it. */
+export function httpProtocol(req: IncomingMessage): HttpProtocol {
+  return req.httpVersionMajor === 2 ? 'h2' : 'http/1.1';
 }
 
 export function remoteAddress(req: IncomingMessage): string {

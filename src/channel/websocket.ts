@@ -8,6 +8,7 @@ import {
   connectKind,
   readCursor,
   remoteAddress,
+  httpProtocol,
   stallDetector,
   type Transport,
   type TransportContext,
@@ -71,6 +72,7 @@ export function createWebSocketTransport(hub: Hub, limits: TransportContext): Tr
     const client: ChannelClient = {
       transport: 'websocket',
       peer: remoteAddress(req),
+      protocol: httpProtocol(req),
       send(encoded: Encoded) {
         if (encoded.message.kind === 'ping' && !pingAnswered()) {
           setImmediate(() => socket.terminate());

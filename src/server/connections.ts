@@ -1,5 +1,4 @@
-import type { Server } from 'node:http';
-import { isIP, type Socket } from 'node:net';
+import { isIP, type Server, type Socket } from 'node:net';
 
 export interface ConnectionLimits {
   /** Open TCP connections from one peer (an IPv4 address or an IPv6 /64); a tab holds one channel socket and a few HTTP ones. */

@@ -18,7 +18,7 @@ const RAW_TEXT = new Set([
 /** Marker of our own client in a page: a page that already has it (a pasted snippet) gets no second one. */
 export const CLIENT_MARKER = '/__devpush/client.js';
 
-interface Landmarks {
+export interface Landmarks {
   headClose: number;
   bodyClose: number;
   hasClient: boolean;
@@ -32,7 +32,8 @@ export function injectTag(html: string, tag: string): string {
   return html.slice(0, at) + tag + html.slice(at);
 }
 
-function scan(html: string): Landmarks {
+/** Where `</head>` and `</body>` are and whether the page has our client; a forward scan, so a prefix's answer holds for the page. */
+export function scan(html: string): Landmarks {
   const found: Landmarks = { headClose: -1, bodyClose: -1, hasClient: false };
   const lower = html.toLowerCase();
   let i = 0;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { Builder } from '../bundle/builder.js';
 import { ASSET_PREFIX, entryStylesheetTag } from '../bundle/outputs.js';
@@ -10,9 +11,11 @@ import type { Logger } from '../log.js';
 import { BOOT_PARAM, CURSOR_ATTRIBUTE, ROUTE_PREFIX, TOKEN_PARAM } from '../protocol.js';
 import { startWatcher, type Watcher } from '../watch/watcher.js';
 import { loadClientBundle } from './client-bundle.js';
+import { Forwarder } from '../proxy/forward.js';
 import { limitConnections } from './connections.js';
 import { exposureWarning } from './exposure.js';
-import { Guard } from './guard.js';
+import { Guard, isWildcardHost, type Refusal } from './guard.js';
+import { createTlsServer, loadTls, trustHint } from './https.js';
 import { injectTag } from './inject.js';
 import { answerClientError, bodyRefusal, hasBody, HTTP_SERVER_OPTIONS, refuseSocket } from './limits.js';
 import { listen } from './listen.js';
@@ -39,6 +42,14 @@ export interface DevServer {
 }
 
 const LOOPBACK_DEFAULT = 'localhost';
+
+/** Names a local certificate must cover besides loopback: the bound host and the configured ones. */
+function certificateNames(options: ResolvedConfig['server']): string[] {
+  const bound = isWildcardHost(options.host)
+    ? Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((entry) => entry.address))
+    : [options.host.replace(/^\[|\]$/g, '')];
+  return [...bound, ...options.allowedHosts.filter((name) => !name.startsWith('.'))];
+}
 
 /** Starts the HTTP server, channel, builder and watcher for a resolved config. */
 export async function startDevServer(config: ResolvedConfig, log: Logger): Promise<DevServer> {
@@ -74,7 +85,13 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     },
   });
   const hub = channel.hub;
-  const clientConfig = { token, transports: channel.offered, heartbeatMs: config.channel.heartbeatMs };
+  const tls = options.https ? await loadTls(options.https, certificateNames(options)) : null;
+  const clientConfig = {
+    token,
+    transports: channel.offered,
+    heartbeatMs: config.channel.heartbeatMs,
+    tabRelay: tls === null,
+  };
   const clientBundle = loadClientBundle(clientConfig);
   const statusBundle = loadClientBundle(clientConfig, 'status.js');
   const access = new FileAccess({ root: config.root, allow: options.fsAllow, deny: options.fsDeny });
@@ -90,12 +107,25 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   });
   const pipeline = new Pipeline(config.root, builder, hub, log);
 
-  const injectClient = (html: string, urlPath: string) => {
+  /** The tags a page gets: its entries' stylesheets and the client (with the page's CSP nonce, if any). */
+  const clientTag = (html: string, urlPath: string, nonce: string | null = null) => {
     channel.warmUp();
     const entryStyles = builder.discover(html, urlPath).map(entryStylesheetTag).join('');
-    const client = `<script type="module" src="${ROUTE_PREFIX}client.js?${BOOT_PARAM}=${hub.bootId}" ${CURSOR_ATTRIBUTE}="${hub.currentId}"></script>`;
-    return injectTag(html, `${entryStyles}${client}`);
+    const nonceAttribute = nonce ? ` nonce="${nonce}"` : '';
+    const client = `<script type="module"${nonceAttribute} src="${ROUTE_PREFIX}client.js?${BOOT_PARAM}=${hub.bootId}" ${CURSOR_ATTRIBUTE}="${hub.currentId}"></script>`;
+    return `${entryStyles}${client}`;
   };
+  const injectClient = (html: string, urlPath: string) => injectTag(html, clientTag(html, urlPath));
+  const forwarder =
+    options.backend || options.proxy.length
+      ? new Forwarder({
+          backend: options.backend,
+          rules: options.proxy,
+          scheme: tls ? 'https' : 'http',
+          clientTag,
+          log,
+        })
+      : null;
 
   /** Cross-origin reads of the client and channel are allowed for listed (default: localhost) origins only. */
   function corsHeaders(req: IncomingMessage): Record<string, string> {
@@ -152,31 +182,46 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     const output = await builder.output(pathname);
     if (!output) return false;
     const body = output.body();
-    res.writeHead(200, { 'Content-Type': output.type, 'Content-Length': body.length, 'Cache-Control': 'no-cache' });
+    res.writeHead(200, {
+      ...corsHeaders(req),
+      'Content-Type': output.type,
+      'Content-Length': body.length,
+      'Cache-Control': 'no-cache',
+    });
     res.end(req.method === 'HEAD' ? undefined : body);
     return true;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // The same Host/Origin/path rules for every request, devpush's own or forwarded.
+    const target = parseTarget(req.url ?? '/');
+    const refusal: Refusal | null = guard.refusal(req) ?? ('status' in target ? target : null);
+    if (refusal || 'status' in target) {
+      sendText(res, refusal?.status ?? 400, refusal?.reason ?? 'Bad request target.');
+      return;
+    }
+    const own = target.pathname.startsWith(ROUTE_PREFIX) || target.pathname === ROUTE_PREFIX.slice(0, -1);
+    // Forwarded requests keep their method and body (the backend reads it) and their own headers.
+    if (!own && forwarder?.rule(req, res)) return;
+    const readOnly = req.method === 'GET' || req.method === 'HEAD';
+    if (!own && forwarder?.hasBackend && !(readOnly && (await builder.output(target.pathname)))) {
+      forwarder.backend(req, res);
+      return;
+    }
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
     // devpush never reads a body, so it never drains one either: the connection ends with this answer.
     if (hasBody(req)) res.shouldKeepAlive = false;
-    const refusal = guard.refusal(req) ?? bodyRefusal(req);
-    if (refusal) {
-      sendText(res, refusal.status, refusal.reason);
+    const bodyRefused = bodyRefusal(req);
+    if (bodyRefused) {
+      sendText(res, bodyRefused.status, bodyRefused.reason);
       return;
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
+    if (!readOnly) {
       sendText(res, 405, 'Only GET and HEAD are served.', { Allow: 'GET, HEAD' });
       return;
     }
-    const target = parseTarget(req.url ?? '/');
-    if ('status' in target) {
-      sendText(res, target.status, target.reason);
-      return;
-    }
-    if (target.pathname.startsWith(ROUTE_PREFIX) || target.pathname === ROUTE_PREFIX.slice(0, -1)) {
+    if (own) {
       await handleDevpushRoute(req, res, target.url);
       return;
     }
@@ -184,13 +229,16 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     await serveStatic(req, res, target, access, injectClient);
   }
 
-  const http = createHttpServer(HTTP_SERVER_OPTIONS, (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
       // The browser gets one short line; the terminal gets the details.
       log.error(`devpush: error answering ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
       sendText(res, 500, 'Internal error in devpush; details are in its terminal.');
     });
-  });
+  };
+  const plain = tls ? null : createHttpServer(HTTP_SERVER_OPTIONS, onRequest);
+  const secure = tls ? createTlsServer(tls, HTTP_SERVER_OPTIONS, onRequest) : null;
+  const http = plain ?? secure!.server;
   limitConnections(http, { perPeer: options.maxConnectionsPerPeer, total: options.maxConnections });
   http.on('clientError', answerClientError);
   // Upgrades pass the same checks as every request, and are refused before any 101 is sent.
@@ -201,6 +249,8 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
       refuseSocket(socket, refusal ?? { status: 400, reason: 'Bad request target.' });
       return;
     }
+    // The app's own sockets (a `ws` rule's, or the backend's in proxy mode) pass through untouched.
+    if (!target.pathname.startsWith(ROUTE_PREFIX) && forwarder?.upgrade(req, socket, head)) return;
     channel.handleUpgrade(req, socket, head, target.url);
   });
 
@@ -210,8 +260,14 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   );
   const warning = exposureWarning(options.host, port, config.root);
   if (warning) log.warn(warning);
+  if (tls?.generated === false && options.https?.cert) log.info(`HTTPS with ${tls.certFile}.`);
+  else if (tls) {
+    const made = tls.generated ? 'made a local certificate' : 'reusing the local certificate';
+    log.info(`HTTPS: ${made} at ${tls.certFile}. Browsers warn until you trust it: ${trustHint(tls.certFile)}`);
+  }
+  if (options.backend) log.info(`Proxying every other request to ${options.backend.target}.`);
   const shownHost = options.host === LOOPBACK_DEFAULT || options.host === '127.0.0.1' ? 'localhost' : options.host;
-  const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/`;
+  const url = `${tls ? 'https' : 'http'}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/`;
 
   let watcher: Watcher | null = startWatcher({
     root: config.root,
@@ -246,8 +302,10 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     close() {
       closing ??= (async () => {
         channel.close();
+        forwarder?.close();
         const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-        http.closeAllConnections();
+        if (plain) plain.closeAllConnections();
+        else secure!.closeAll();
         await Promise.all([watcher?.close(), builder.close(), closed]);
         watcher = null;
       })();
