@@ -46,11 +46,11 @@ export const backendRule: Rule = {
 export const proxyRulesRule: Rule = {
   expected: 'an object of path prefixes ("/api") to a target URL or { target, ws, changeOrigin, rewrite }',
   test: (v) =>
-    isPlainObject(v) && Object.entries(v).every(([prefix, rule]) => prefix.startsWith('/') && !ruleProblem(rule)),
+    isPlainObject(v) && Object.entries(v).every(([prefix, rule]) => /^[/^]/.test(prefix) && !ruleProblem(rule)),
   found: (v) => {
     if (!isPlainObject(v)) return describeValue(v);
     for (const [prefix, rule] of Object.entries(v)) {
-      if (!prefix.startsWith('/')) return `the prefix "${prefix}", which does not start with "/"`;
+      if (!/^[/^]/.test(prefix)) return `the prefix "${prefix}", which starts with neither "/" nor "^" (a RegExp)`;
       const problem = ruleProblem(rule);
       if (problem) return `"${prefix}": ${problem}`;
     }
