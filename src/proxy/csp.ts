@@ -1,7 +1,7 @@
 // A backend's Content-Security-Policy can forbid the injected client (`script-src`) or its channel
 // (`connect-src`). The policy is amended for exactly those two things: the client script (through the
 // page's own nonce when it has one) and the channel's URLs; nothing else in the header changes.
-import { ROUTE_PREFIX } from '../protocol.js';
+import { ROUTE_PREFIX, routePath } from '../protocol.js';
 
 export interface OwnSources {
   /** devpush's origin as the page sees it (`http://localhost:4800`). */
@@ -70,7 +70,7 @@ function amendPolicy(policy: string, own: OwnSources): AmendedPolicy {
     nonce = own.nonce;
     for (const [, tokens] of scripts) changed = add(tokens, [`'nonce-${own.nonce}'`]) || changed;
   } else {
-    const client = `${own.origin}${ROUTE_PREFIX}client.js`;
+    const client = `${own.origin}${routePath('client')}`;
     for (const [, tokens] of scripts) if (!tokens.includes("'self'")) changed = add(tokens, [client]) || changed;
   }
   const channel = [`${own.origin}${ROUTE_PREFIX}`, `${own.origin.replace(/^http/, 'ws')}${ROUTE_PREFIX}`];

@@ -8,7 +8,7 @@ import { Channel } from '../channel/channel.js';
 import type { ChannelStats } from '../channel/hub.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { BOOT_PARAM, CURSOR_ATTRIBUTE, ROUTE_PREFIX, TOKEN_PARAM } from '../protocol.js';
+import { BOOT_PARAM, CURSOR_ATTRIBUTE, ROUTE_PREFIX, routePath, TOKEN_PARAM } from '../protocol.js';
 import { startWatcher, type Watcher } from '../watch/watcher.js';
 import { loadClientBundle } from './client-bundle.js';
 import { Forwarder } from '../proxy/forward.js';
@@ -112,7 +112,7 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     channel.warmUp();
     const entryStyles = builder.discover(html, urlPath).map(entryStylesheetTag).join('');
     const nonceAttribute = nonce ? ` nonce="${nonce}"` : '';
-    const client = `<script type="module"${nonceAttribute} src="${ROUTE_PREFIX}client.js?${BOOT_PARAM}=${hub.bootId}" ${CURSOR_ATTRIBUTE}="${hub.currentId}"></script>`;
+    const client = `<script type="module"${nonceAttribute} src="${routePath('client')}?${BOOT_PARAM}=${hub.bootId}" ${CURSOR_ATTRIBUTE}="${hub.currentId}"></script>`;
     return `${entryStyles}${client}`;
   };
   const injectClient = (html: string, urlPath: string) => injectTag(html, clientTag(html, urlPath));

@@ -70,7 +70,9 @@ describe('--https in Chromium', () => {
     await page.close();
   });
 
-  it('holds ten SSE tabs each on its own stream over h2, with no relay between them', { timeout: 120_000 }, async () => {
+  it('holds ten SSE tabs each on its own stream over h2, with no relay between them', {
+    timeout: 120_000,
+  }, async () => {
     const url = await serve(['sse']);
     const pages = await Promise.all(Array.from({ length: 10 }, () => openOn(url, 'sse')));
     for (const page of pages) expect(await page.evaluate(() => window.__devpush?.sharing)).toBe('solo');

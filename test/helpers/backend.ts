@@ -22,10 +22,11 @@ const PAGE_BODY = '<h1 id="title">From the backend</h1><p>ünïcödé</p>';
 
 /** The page every HTML route sends; `folder`'s `static/css/site.css` is served at /assets/css/site.css. */
 function page(title: string, extraHead = ''): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title><link rel="stylesheet" href="/assets/css/site.css">${extraHead}</head><body>${PAGE_BODY}</body></html>`;
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title><link rel="stylesheet" href="/assets/css/site.css"><link rel="stylesheet" id="print" href="/assets/print.css">${extraHead}</head><body>${PAGE_BODY}</body></html>`;
 }
 
-export async function startBackend(folder: string): Promise<Backend> {
+/** Starts the backend; `port` brings it back where it was (a backend restarting after a save). */
+export async function startBackend(folder: string, port = 0): Promise<Backend> {
   const seen: Backend['seen'] = [];
   let release: () => void = () => {};
   const held = new Promise<void>((resolve) => (release = resolve));
@@ -36,15 +37,15 @@ export async function startBackend(folder: string): Promise<Backend> {
       host: req.headers.host ?? '',
       acceptEncoding: String(req.headers['accept-encoding'] ?? ''),
     });
-    void route(req, res, folder, port, held);
+    void route(req, res, folder, bound, held);
   });
   const sockets = new WebSocketServer({ server, path: '/cable' });
   sockets.on('connection', (socket) => socket.on('message', (data) => socket.send(`echo:${String(data)}`)));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: `http://127.0.0.1:${bound}`,
+    port: bound,
     seen,
     releaseStream: () => release(),
     close: () =>
@@ -133,6 +134,10 @@ async function route(req: IncomingMessage, res: ServerResponse, folder: string, 
       res.end(`${req.method} ${Buffer.concat(chunks).toString()}`);
       return;
     }
+    case '/assets/print.css':
+      res.writeHead(200, { 'Content-Type': 'text/css' });
+      res.end('@media print { h1 { color: black; } }');
+      return;
     case '/assets/css/site.css':
       res.writeHead(200, { 'Content-Type': 'text/css', 'Cache-Control': 'no-cache' });
       res.end(readFileSync(path.join(folder, 'static/css/site.css')));
