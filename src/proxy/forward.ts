@@ -29,12 +29,18 @@ export class Forwarder {
   // as long as the browser waits (DESIGN §8).
   private readonly agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
   private readonly reported = new Set<ProxyRule>();
+  private readonly ruleOf = new WeakMap<IncomingMessage, ProxyRule>();
   private readonly backendResponder: BackendResponder | null;
 
   constructor(private readonly options: ForwardOptions) {
     const { backend, scheme, clientTag, log } = options;
     this.backendResponder = backend && new BackendResponder({ backend, scheme, clientTag, log });
-    this.proxy.on('proxyRes', (proxyRes, req, res) => this.backendResponder?.respond(proxyRes, req, res));
+    this.proxy.on('proxyRes', (proxyRes, req, res) => {
+      // A rule's target answered: a later failure is news again.
+      const rule = this.ruleOf.get(req);
+      if (rule) this.reported.delete(rule);
+      this.backendResponder?.respond(proxyRes, req, res);
+    });
     this.proxy.on('proxyReq', (proxyReq, req) => this.backendResponder?.adjustRequest(proxyReq, req));
     // Without a listener, an error nobody handled would be thrown by the EventEmitter.
     this.proxy.on('error', () => {});
@@ -49,7 +55,7 @@ export class Forwarder {
     const rule = matchRule(this.options.rules, req.url ?? '/', false);
     if (!rule) return false;
     if (rule.rewrite) req.url = rule.rewrite(req.url ?? '/');
-    res.once('finish', () => this.reported.delete(rule));
+    this.ruleOf.set(req, rule);
     this.proxy.web(req, res, this.ruleOptions(rule), (error) => {
       this.report(rule, `${req.method} ${req.url}`, error);
       failWith(res, 502, `Proxy error: ${describeRule(rule)} failed (${errorText(error)}); details in the terminal.`);
