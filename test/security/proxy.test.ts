@@ -65,7 +65,8 @@ describe('forwarded requests keep the Host and Origin rules', () => {
   test.each(['/cable', '/cable-rule'])(
     'a WebSocket to %s from a foreign page or a rebinding Host is refused',
     async (target) => {
-      for (const headers of [{ Origin: 'https://evil.example' }, { Host: `evil.example:${port}` }]) {
+      const hostile: Record<string, string>[] = [{ Origin: 'https://evil.example' }, { Host: `evil.example:${port}` }];
+      for (const headers of hostile) {
         const response = await sendRaw(port, upgradeText(port, target, headers));
         expect(response.status).toBe(403);
         expect(response.raw.toString('latin1')).not.toMatch(/^HTTP\/1\.1 101/);
