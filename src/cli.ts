@@ -117,7 +117,7 @@ async function snippet(args: string[], flags: Flags): Promise<void> {
   const config = await resolveConfig({ ...inlineConfig('.', flags) });
   const host = config.server.host === '127.0.0.1' ? 'localhost' : config.server.host;
   process.stdout.write(
-    `<script type="module" crossorigin src="http://${host}:${config.server.port}/__devpush/client.js"></script>\n`,
+    `<script type="module" crossorigin src="${config.server.https ? 'https' : 'http'}://${host}:${config.server.port}/__devpush/client.js"></script>\n`,
   );
 }
 

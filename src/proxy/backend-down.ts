@@ -4,6 +4,8 @@
 
 /** Marks devpush's own "backend down" answers, so the page can tell them from the backend's. */
 export const BACKEND_DOWN_HEADER = 'x-devpush-backend-down';
+/** Sent by the notice's own checks: answered 200 while the backend is down, so the console stays quiet. */
+export const BACKEND_CHECK_HEADER = 'x-devpush-backend-check';
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -17,7 +19,7 @@ export function backendDownPage(backend: string, error: string): string {
 <p>Start it (or wait for it to restart); this page reloads by itself when it answers.</p>
 <script>
 (function check() {
-  fetch(location.href, { method: 'HEAD', cache: 'no-store' }).then(
+  fetch(location.href, { method: 'HEAD', cache: 'no-store', headers: { '${BACKEND_CHECK_HEADER}': '1' } }).then(
     function (res) { if (!res.headers.has('${BACKEND_DOWN_HEADER}')) location.reload(); else setTimeout(check, 1000); },
     function () { setTimeout(check, 1000); }
   );

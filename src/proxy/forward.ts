@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { ProxyServer } from 'http-proxy-3';
 import type { ProxyRule } from '../config/types.js';
 import type { Logger } from '../log.js';
+import { isLoopbackHost } from '../server/exposure.js';
 import { describeRule, matchRule } from './rules.js';
 import { BackendResponder, type TagMaker } from './respond-backend.js';
 
@@ -119,4 +120,11 @@ export function failWith(res: ServerResponse, status: number, text: string): voi
   const body = `${text}\n`;
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
+}
+
+/** Whether a backend URL names devpush itself (it moved to the backend's free port): proxying would loop. */
+export function pointsAtSelf(target: string, port: number): boolean {
+  const url = new URL(target);
+  const targetPort = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  return targetPort === port && isLoopbackHost(url.hostname);
 }

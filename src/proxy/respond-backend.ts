@@ -6,7 +6,7 @@ import { pipeline, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { ProxyRule } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { BACKEND_DOWN_HEADER, backendDownPage } from './backend-down.js';
+import { BACKEND_CHECK_HEADER, BACKEND_DOWN_HEADER, backendDownPage } from './backend-down.js';
 import { amendCsp } from './csp.js';
 import { responseHeaders, type Origins } from './headers.js';
 import { InjectStream } from './inject-stream.js';
@@ -110,7 +110,7 @@ export class BackendResponder {
     const body = wantsPage
       ? injectInto(backendDownPage(target, code), this.options.clientTag)
       : `The backend at ${target} does not answer (${code}).\n`;
-    res.writeHead(502, {
+    res.writeHead(req.headers[BACKEND_CHECK_HEADER] ? 200 : 502, {
       'Content-Type': wantsPage ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8',
       'Content-Length': Buffer.byteLength(body),
       'Cache-Control': 'no-store',

@@ -7,9 +7,11 @@ import type { IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
 import { createSecureServer, type Http2SecureServer } from 'node:http2';
 import { isIP, type Socket } from 'node:net';
 import { createSecureContext } from 'node:tls';
-import os from 'node:os';
+import os, { networkInterfaces } from 'node:os';
 import path from 'node:path';
+import type { ResolvedConfig } from '../config/types.js';
 import { DevpushError } from '../errors.js';
+import { isWildcardHost } from './guard.js';
 
 export interface TlsFiles {
   key: string;
@@ -109,6 +111,14 @@ async function localCertificate(names: readonly string[]): Promise<TlsFiles> {
   await writeFile(keyFile, pems.private, { mode: 0o600 });
   await writeFile(certFile, pems.cert);
   return { cert: pems.cert, key: pems.private, certFile, generated: true };
+}
+
+/** Names a local certificate must cover besides loopback: the bound host and the configured ones. */
+export function certificateNames(options: ResolvedConfig['server']): string[] {
+  const bound = isWildcardHost(options.host)
+    ? Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((entry) => entry.address))
+    : [options.host.replace(/^\[|\]$/g, '')];
+  return [...bound, ...options.allowedHosts.filter((name) => !name.startsWith('.'))];
 }
 
 /** How to make this machine's browsers trust the certificate, in one line for this platform. */

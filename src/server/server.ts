@@ -1,21 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { Builder } from '../bundle/builder.js';
 import { ASSET_PREFIX, entryStylesheetTag } from '../bundle/outputs.js';
 import { Channel } from '../channel/channel.js';
 import type { ChannelStats } from '../channel/hub.js';
 import type { ResolvedConfig } from '../config/types.js';
+import { DevpushError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { BOOT_PARAM, CURSOR_ATTRIBUTE, ROUTE_PREFIX, routePath, TOKEN_PARAM } from '../protocol.js';
 import { startWatcher, type Watcher } from '../watch/watcher.js';
 import { loadClientBundle } from './client-bundle.js';
-import { Forwarder } from '../proxy/forward.js';
+import { Forwarder, pointsAtSelf } from '../proxy/forward.js';
 import { limitConnections } from './connections.js';
 import { exposureWarning } from './exposure.js';
-import { Guard, isWildcardHost, type Refusal } from './guard.js';
-import { createTlsServer, loadTls, trustHint } from './https.js';
+import { Guard, type Refusal } from './guard.js';
+import { certificateNames, createTlsServer, loadTls, trustHint } from './https.js';
 import { injectTag } from './inject.js';
 import { answerClientError, bodyRefusal, hasBody, HTTP_SERVER_OPTIONS, refuseSocket } from './limits.js';
 import { listen } from './listen.js';
@@ -42,14 +42,6 @@ export interface DevServer {
 }
 
 const LOOPBACK_DEFAULT = 'localhost';
-
-/** Names a local certificate must cover besides loopback: the bound host and the configured ones. */
-function certificateNames(options: ResolvedConfig['server']): string[] {
-  const bound = isWildcardHost(options.host)
-    ? Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((entry) => entry.address))
-    : [options.host.replace(/^\[|\]$/g, '')];
-  return [...bound, ...options.allowedHosts.filter((name) => !name.startsWith('.'))];
-}
 
 /** Starts the HTTP server, channel, builder and watcher for a resolved config. */
 export async function startDevServer(config: ResolvedConfig, log: Logger): Promise<DevServer> {
@@ -258,6 +250,12 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   const port = await listen(http, bindHost, options.port, options.strictPort, (from, to) =>
     log.info(`Port ${from} is in use; using ${to} instead.`),
   );
+  if (options.backend && pointsAtSelf(options.backend.target, port)) {
+    http.close();
+    throw new DevpushError(
+      `server.backend ${options.backend.target} is devpush itself (port ${port}): proxying would loop. Start the backend on its own port, or give devpush another --port.`,
+    );
+  }
   const warning = exposureWarning(options.host, port, config.root);
   if (warning) log.warn(warning);
   if (tls?.generated === false && options.https?.cert) log.info(`HTTPS with ${tls.certFile}.`);

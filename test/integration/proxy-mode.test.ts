@@ -1,10 +1,12 @@
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { resolveConfig } from '../../src/config/load.js';
 import type { Logger } from '../../src/log.js';
 import { startDevServer, type DevServer } from '../../src/server/server.js';
 import { startBackend, type Backend } from '../helpers/backend.js';
+import { runCli } from '../helpers/cli.js';
 import { copyFixture, removeTempProjects } from '../helpers/fixture.js';
 
 let root: string;
@@ -194,5 +196,19 @@ describe('proxy mode: backend down', () => {
     expect(api.status).toBe(502);
     expect(await api.text()).toBe('The backend at http://127.0.0.1:9 does not answer (ECONNREFUSED).\n');
     expect(logged.filter((line) => line.includes('does not answer'))).toHaveLength(1);
+  });
+});
+
+describe('proxy mode: start-up', () => {
+  it('refuses a backend URL that names devpush itself, in one line', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const result = await runCli(['serve', root, '--proxy', `http://localhost:${port}`, '--port', String(port)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      `server.backend http://localhost:${port} is devpush itself (port ${port}): proxying would loop. Start the backend on its own port, or give devpush another --port.`,
+    );
   });
 });
