@@ -195,6 +195,10 @@ describe('proxy mode: backend down', () => {
     const api = await fetch(`${base}/api/x`);
     expect(api.status).toBe(502);
     expect(await api.text()).toBe('The backend at http://127.0.0.1:9 does not answer (ECONNREFUSED).\n');
+    // The notice's own check is answered 200 (a quiet console), marked as devpush's.
+    const check = await fetch(`${base}/`, { method: 'HEAD', headers: { 'x-devpush-backend-check': '1' } });
+    expect(check.status).toBe(200);
+    expect(check.headers.get('x-devpush-backend-down')).toBe('1');
     expect(logged.filter((line) => line.includes('does not answer'))).toHaveLength(1);
   });
 });
