@@ -7,7 +7,7 @@ export const BACKEND_DOWN_HEADER = 'x-devpush-backend-down';
 /** Sent by the notice's own checks: answered 200 while the backend is down, so the console stays quiet. */
 export const BACKEND_CHECK_HEADER = 'x-devpush-backend-check';
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function backendDownPage(backend: string, error: string): string {
   return `<!doctype html>
@@ -15,7 +15,7 @@ export function backendDownPage(backend: string, error: string): string {
 <style>body{font:15px/1.5 system-ui,sans-serif;margin:3rem auto;max-width:40rem;color:#222}code{background:#f3f3f3;padding:.1em .3em}</style>
 </head><body>
 <h1>The backend is not answering</h1>
-<p>devpush could not reach <code>${escape(backend)}</code>: <code>${escape(error)}</code>.</p>
+<p>devpush could not reach <code>${escapeHtml(backend)}</code>: <code>${escapeHtml(error)}</code>.</p>
 <p>Start it (or wait for it to restart); this page reloads by itself when it answers.</p>
 <script>
 (function check() {

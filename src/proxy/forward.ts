@@ -7,6 +7,9 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { ProxyServer } from 'http-proxy-3';
 import type { ProxyRule } from '../config/types.js';
+import { ROUTE_PREFIX } from '../protocol.js';
+import type { Forwarding } from '../server/http.js';
+import type { Handler } from '../server/routes/route.js';
 import type { Logger } from '../log.js';
 import { isLoopbackHost } from '../server/exposure.js';
 import { describeRule, matchRule } from './rules.js';
@@ -47,12 +50,35 @@ export class Forwarder {
     this.proxy.on('error', () => {});
   }
 
-  get hasBackend(): boolean {
-    return this.options.backend !== null;
+  /**
+   * What the HTTP server asks before its own rules: the `server.proxy` rules, and the backend for methods
+   * devpush's routes never answer (a form's POST). Nothing under `/__devpush/` is ever forwarded.
+   */
+  forwarding(): Forwarding {
+    const own = (pathname: string) => pathname.startsWith(ROUTE_PREFIX) || pathname === ROUTE_PREFIX.slice(0, -1);
+    return {
+      request: (req, res, target) => {
+        if (own(target.pathname)) return false;
+        if (this.rule(req, res)) return true;
+        if (!this.options.backend || req.method === 'GET' || req.method === 'HEAD') return false;
+        this.backend(req, res);
+        return true;
+      },
+      upgrade: (req, socket, head, target) => !own(target.pathname) && this.upgrade(req, socket, head),
+    };
+  }
+
+  /** The route table's last line in proxy mode: GET and HEAD that no devpush route answered. */
+  backendRoute(): Handler | null {
+    if (!this.options.backend) return null;
+    return ({ req, res }) => {
+      this.backend(req, res);
+      return true;
+    };
   }
 
   /** Sends the request along a `server.proxy` rule; false when no rule matches. */
-  rule(req: IncomingMessage, res: ServerResponse): boolean {
+  private rule(req: IncomingMessage, res: ServerResponse): boolean {
     const rule = matchRule(this.options.rules, req.url ?? '/', false);
     if (!rule) return false;
     if (rule.rewrite) req.url = rule.rewrite(req.url ?? '/');
@@ -65,9 +91,12 @@ export class Forwarder {
   }
 
   /** Sends the request to the backend (proxy mode). */
-  backend(req: IncomingMessage, res: ServerResponse): void {
+  private backend(req: IncomingMessage, res: ServerResponse): void {
     const backend = this.options.backend!;
     const responder = this.backendResponder!;
+    // The backend's answer goes out with its own headers, not the ones devpush puts on its own.
+    res.removeHeader('X-Content-Type-Options');
+    res.removeHeader('Cross-Origin-Resource-Policy');
     responder.track(req);
     this.proxy.web(req, res, { ...this.ruleOptions(backend), selfHandleResponse: true, xfwd: true }, (error) =>
       responder.failed(req, res, error),
@@ -75,7 +104,7 @@ export class Forwarder {
   }
 
   /** An upgrade that is not devpush's channel: a `ws` rule's, else the backend's (the app's own sockets). */
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const rule = matchRule(this.options.rules, req.url ?? '/', true) ?? this.options.backend;
     if (!rule) return false;
     if (rule.rewrite) req.url = rule.rewrite(req.url ?? '/');

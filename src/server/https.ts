@@ -149,5 +149,10 @@ export function createTlsServer(
   });
   // A failed handshake (a plain-HTTP request on the TLS port, a client that distrusts the certificate) concerns that socket only.
   server.on('tlsClientError', (_error, socket) => socket.destroy());
-  return { server, closeAll: () => sockets.forEach((socket) => socket.destroy()) };
+  return {
+    server,
+    closeAll: () => {
+      for (const socket of sockets) socket.destroy();
+    },
+  };
 }
