@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'node:fs';
 import { createServer, request } from 'node:http';
+import { connect as h2connect } from 'node:http2';
+import os from 'node:os';
+import nodePath from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -21,9 +25,9 @@ const recorder = (): Logger => ({
   error: (m) => logged.push(m),
 });
 
-async function start(backendOption: string | { target: string; changeOrigin?: boolean }): Promise<void> {
+async function start(backendOption: string | { target: string; changeOrigin?: boolean }, https = false): Promise<void> {
   logged = [];
-  const config = await resolveConfig({ root, configFile: false, server: { port: 0, backend: backendOption } });
+  const config = await resolveConfig({ root, configFile: false, server: { port: 0, backend: backendOption, https } });
   server = await startDevServer(config, recorder());
   base = server.url.replace('localhost', '127.0.0.1').replace(/\/$/, '');
 }
@@ -214,5 +218,36 @@ describe('proxy mode: start-up', () => {
     expect(result.stderr.trim()).toBe(
       `server.backend http://localhost:${port} is devpush itself (port ${port}): proxying would loop. Start the backend on its own port, or give devpush another --port.`,
     );
+  });
+});
+
+describe('proxy mode over HTTPS (h2)', () => {
+  it('streams the client into a page over h2 and points redirects at the https origin', async () => {
+    process.env.DEVPUSH_CACHE_DIR = mkdtempSync(nodePath.join(os.tmpdir(), 'devpush-cache-'));
+    await server.close();
+    await start(backend.url, true);
+    const session = h2connect(base, { rejectUnauthorized: false });
+    const get = (path: string) =>
+      new Promise<{ headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+        const stream = session.request({ ':path': path, 'accept-encoding': 'gzip' });
+        let headers: Record<string, unknown> = {};
+        let body = '';
+        stream.on('response', (h) => (headers = h));
+        stream.setEncoding('utf8');
+        stream.on('data', (chunk: string) => (body += chunk));
+        stream.on('end', () => resolve({ headers, body }));
+        stream.on('error', reject);
+      });
+    try {
+      const page = await get('/gzip');
+      expect(page.headers[':status']).toBe(200);
+      expect(page.headers['content-encoding']).toBeUndefined();
+      expect(page.body.match(TAG)).toHaveLength(1);
+      const redirect = await get('/redirect');
+      expect(redirect.headers.location).toBe(`${base}/landed?x=1`);
+      expect(base).toMatch(/^https:/);
+    } finally {
+      session.close();
+    }
   });
 });
