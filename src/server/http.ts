@@ -13,6 +13,7 @@ import { parseTarget } from './paths.js';
 import { sendText } from './respond.js';
 import { createTlsServer, type TlsFiles } from './https.js';
 import { dispatch, type Route } from './routes/route.js';
+import { routePath } from '../protocol.js';
 import type { Target } from './paths.js';
 
 /**
@@ -53,7 +54,9 @@ export function createHttpServer(
     if (hasBody(req)) res.shouldKeepAlive = false;
     const bodyRefused = bodyRefusal(req);
     if (bodyRefused) return sendText(res, bodyRefused.status, bodyRefused.reason);
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
+    // The report route is the one that takes a body (and reads it itself, capped).
+    const isReport = req.method === 'POST' && req.url?.split('?')[0] === routePath('report');
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !isReport) {
       return sendText(res, 405, 'Only GET and HEAD are served.', { Allow: 'GET, HEAD' });
     }
     if (!(await dispatch(routes, { req, res, target, url: target.url, pathname: target.pathname })))
@@ -100,6 +103,9 @@ export async function listenOn(
   const port = await listen(http, bindHost, options.port, options.strictPort, (from, to) =>
     log.info(`Port ${from} is in use; using ${to} instead.`),
   );
-  const shownHost = options.host === LOOPBACK_DEFAULT || options.host === '127.0.0.1' ? 'localhost' : options.host;
+  // A server on every interface answers on this machine as localhost (0.0.0.0 is no address to visit).
+  const shownHost = [LOOPBACK_DEFAULT, '127.0.0.1', '0.0.0.0', '::', '[::]'].includes(options.host)
+    ? 'localhost'
+    : options.host;
   return { port, url: `${scheme}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/` };
 }

@@ -7,7 +7,6 @@ import type { ReplayableMessage, ServerMessage } from '../../src/protocol.js';
 class RecordingClient implements ChannelClient {
   readonly transport = 'websocket' as const;
   readonly peer = '127.0.0.1';
-  readonly protocol = 'http/1.1' as const;
   received: ServerMessage[] = [];
   closed: string | null = null;
   constructor(private readonly capacity = Infinity) {}
