@@ -119,7 +119,8 @@ export async function serveSession(inline: InlineConfig, version: string): Promi
     {
       key: 'u',
       help: 'show the URLs',
-      run: () => log.info(urlLines(serverUrls(config.server.host, server.port, schemeOf(config)), colorsOf(log)).join('\n')),
+      run: () =>
+        log.info(urlLines(serverUrls(config.server.host, server.port, schemeOf(config)), colorsOf(log)).join('\n')),
     },
     { key: 'o', help: 'open the browser', run: () => openBrowser(server.url, config.server.open || true, log) },
     { key: 'c', help: 'clear the screen', run: () => process.stdout.write('\x1b[2J\x1b[3J\x1b[H') },
