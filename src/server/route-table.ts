@@ -9,7 +9,7 @@ import { buildOutput, buildOutputOnly } from './routes/build-output.js';
 import { channelRoutes } from './routes/channel.js';
 import { hotRuntime, moduleFiles, packageFiles } from './routes/modules.js';
 import { clientScript, pageScript } from './routes/client-script.js';
-import { anyPath, at, dispatch, folder, type Route, type RouteRequest, under } from './routes/route.js';
+import { anyPath, at, dispatch, folder, type Handler, type Route, type RouteRequest, under } from './routes/route.js';
 import { projectFiles } from './routes/static.js';
 import { type StatusSources, statusJson, statusPage } from './routes/status.js';
 import { reportRoute, type ReportHandler } from './routes/report.js';
@@ -27,6 +27,8 @@ export interface RouteSources {
   corsHeaders(request: RouteRequest): Record<string, string>;
   /** Injects the client tag (and entry stylesheets or modulepreload links) into a served page. */
   injectClient: HtmlTransform;
+  /** Proxy mode: the backend answers every path devpush does not (instead of the folder's files). */
+  backend: Handler | null;
   /** A page's reports (errors, hot.send events, presence): the one route taking POST. */
   report: ReportHandler;
   /** Modules served one by one with HMR; null on the bundled path (`build.bundle`). */
@@ -47,7 +49,7 @@ function devpushRoutes(s: RouteSources): Route[] {
     // A page's reports: POST with origin + token + body cap + limits per page (src/report/route.ts).
     at(routePath('report'), reportRoute(s.report)),
     // Images, fonts and chunks an entry imports, from the builder's memory; a miss is a 404.
-    under(routePath('build'), buildOutputOnly(s.builder)),
+    under(routePath('build'), buildOutputOnly(s.builder, s.corsHeaders)),
     // The hot runtime every served module imports; cached for good under the URL naming its bytes.
     ...(s.modules ? [at(routePath('hot'), hotRuntime(s.modules.hot))] : []),
     // Pre-bundled packages and their chunks, from memory; a miss is a 404.
@@ -66,8 +68,8 @@ export function routeTable(s: RouteSources): Route[] {
     // Source modules one by one (`/src/main.ts`, `?import` of other files), through the file rules.
     ...(s.modules ? [anyPath(moduleFiles(s.modules.responder))] : []),
     // Built entries at the URL the page names (`/src/main.ts`, its `.css` and maps), from memory.
-    anyPath(buildOutput(s.builder)),
-    // The project's own files, pages with the client injected.
-    anyPath(projectFiles(s.access, s.injectClient)),
+    anyPath(buildOutput(s.builder, s.corsHeaders)),
+    // The project's own files, pages with the client injected; in proxy mode, the backend's pages instead.
+    anyPath(s.backend ?? projectFiles(s.access, s.injectClient)),
   ];
 }
