@@ -33,6 +33,12 @@ export const CONTINUE_PARAM = 'c';
  * rung failed asks it, to tell a restarted server (other bootId, or its token refused) from a dead one.
  */
 export const BOOT_ROUTE = 'boot';
+/**
+ * Route (under ROUTE_PREFIX) of the React Refresh glue (client/react-refresh.ts) that modules transformed
+ * for Fast Refresh import first: it wires the project's `react-refresh` runtime into React before
+ * react-dom loads, and decides from a module's exports whether it is a refresh boundary.
+ */
+export const REFRESH_ROUTE = 'react-refresh.js';
 
 /** What the browser client is told at serve time (replaces `__DEVPUSH_CONFIG__` in its bundle). */
 export interface ClientConfig {
