@@ -40,6 +40,45 @@ export const BOOT_ROUTE = 'boot';
  */
 export const REFRESH_ROUTE = 'react-refresh.js';
 
+/** Query parameter of a module URL naming its version; such a URL's bytes never change (cached immutable). */
+export const MODULE_VERSION_PARAM = 'v';
+/** Query parameter asking for a non-JS file (CSS, JSON, an image) as a JavaScript module. */
+export const IMPORT_PARAM = 'import';
+/** Route (under ROUTE_PREFIX) of the hot runtime every served module imports; `?v=` names its bytes. */
+export const HOT_ROUTE = 'hot.js';
+/** Route prefix (under ROUTE_PREFIX) of the pre-bundled dependencies and their shared chunks. */
+export const DEPS_ROUTE = 'deps/';
+/** Name of the local binding every served module imports `createHotContext` as. */
+export const HOT_CONTEXT_BINDING = '__devpush_hot';
+/** Events a module can listen to with `import.meta.hot.on` (custom events of `server.send` too). */
+export const HOT_EVENTS = [
+  'devpush:beforeUpdate',
+  'devpush:afterUpdate',
+  'devpush:beforeFullReload',
+  'devpush:error',
+] as const;
+export type HotEventName = (typeof HOT_EVENTS)[number];
+
+/**
+ * The hot runtime (`/__devpush/hot.js`), as the channel client sees it: it registers itself under
+ * `HOT_RUNTIME_KEY` on `globalThis` when the first module of a page imports it. No runtime there means no
+ * module ran in this page, so an update has nothing to apply.
+ */
+export const HOT_RUNTIME_KEY = '__devpush_hot_runtime';
+
+/** A module that failed while an update re-ran it (or in its accept callback). */
+export interface HotFailure {
+  path: string;
+  message: string;
+}
+
+export interface HotRuntime {
+  /** Applies an update; resolves with what failed (empty when all went in), or reloads the page. */
+  applyUpdate(message: UpdateMessage): Promise<HotFailure[]>;
+  /** Runs `devpush:*` and custom event listeners (`import.meta.hot.on`). */
+  notify(event: string, data: unknown): void;
+}
+
 /** What the browser client is told at serve time (replaces `__DEVPUSH_CONFIG__` in its bundle). */
 export interface ClientConfig {
   /** Random per server run; every channel request carries it. */
@@ -97,10 +136,21 @@ export interface ImageMessage extends Base {
   version: number;
 }
 
-/** Module-level update (HMR); reserved for DESIGN §4. */
+/** A module's URL path and the version its importers now name (`?v=`). */
+export interface ModuleVersion {
+  path: string;
+  version: string;
+}
+
+/**
+ * Module-level update (HMR), one per change set. `changed`: URL paths of the modules whose code changed.
+ * `modules`: the new version of every module whose version moved (the changed ones and, transitively, their
+ * importers). The client decides the boundaries from what the modules that ran registered.
+ */
 export interface UpdateMessage extends Base {
   kind: 'update';
-  paths: string[];
+  changed: string[];
+  modules: ModuleVersion[];
 }
 
 export interface ErrorLocation {

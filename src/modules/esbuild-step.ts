@@ -1,0 +1,36 @@
+// TS, JSX and `define` through esbuild's transform (one file at a time, no bundling).
+import type { TransformOptions } from 'esbuild';
+import type { ModuleInput, StepContext, TransformStep } from './steps.js';
+
+type Esbuild = typeof import('esbuild');
+let esbuild: Promise<Esbuild> | null = null;
+
+function options(input: ModuleInput, context: StepContext): TransformOptions {
+  const { build } = context.config;
+  const jsx = build.jsxImportSource ? 'automatic' : (build.jsx ?? undefined);
+  return {
+    loader: input.lang === 'js' ? 'jsx' : (input.lang as 'ts' | 'tsx' | 'jsx'),
+    format: 'esm',
+    target: build.target as string | string[],
+    define: { ...build.define },
+    sourcemap: build.sourcemap ? 'inline' : false,
+    sourcefile: input.url,
+    jsx,
+    jsxImportSource: build.jsxImportSource ?? undefined,
+    jsxFactory: build.jsxFactory ?? undefined,
+    jsxFragment: build.jsxFragment ?? undefined,
+    // Each module is its own ES module: keep imports the user wrote, types stripped.
+    tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: false, preserveValueImports: false } },
+    logLevel: 'silent',
+  };
+}
+
+export const esbuildStep: TransformStep = {
+  name: 'esbuild',
+  applies: (input) => input.lang === 'ts' || input.lang === 'tsx' || input.lang === 'jsx' || input.lang === 'js',
+  async transform(input, context) {
+    esbuild ??= import('esbuild');
+    const result = await (await esbuild).transform(input.code, options(input, context));
+    return { ...input, code: result.code, lang: 'js' };
+  },
+};
