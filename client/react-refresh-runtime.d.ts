@@ -7,7 +7,12 @@ declare module 'react-refresh/runtime' {
     /** Records `type` as the current implementation of the component family `id`. */
     register(type: unknown, id: string): void;
     /** The `$RefreshSig$` of the transform: records the hooks a component calls, to remount when they change. */
-    createSignatureFunctionForTransform(): (type: unknown, key?: string, forceReset?: boolean, getCustomHooks?: () => unknown[]) => unknown;
+    createSignatureFunctionForTransform(): (
+      type: unknown,
+      key?: string,
+      forceReset?: boolean,
+      getCustomHooks?: () => unknown[],
+    ) => unknown;
     /** Whether a value looks like a component (a capitalised function, memo or forwardRef). */
     isLikelyComponentType(value: unknown): boolean;
     /** Re-renders every updated family: state kept, remounted where the hook signature changed. */

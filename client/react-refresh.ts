@@ -3,6 +3,7 @@
 // components is a boundary: its new version re-renders in place, state kept. Any other export, or an
 // export added or removed, gives the update to the module's importers (`invalidate`).
 import RefreshRuntime from 'react-refresh/runtime';
+import { type Exports, refreshRefusal } from './refresh-boundary.js';
 
 /** What the glue needs of `import.meta.hot` (devpush's HotContext; undefined where HMR is off). */
 interface Hot {
@@ -10,8 +11,6 @@ interface Hot {
   invalidate(message?: string): void;
   on(event: 'devpush:afterUpdate', callback: () => void): void;
 }
-
-type Exports = Record<string, unknown>;
 
 RefreshRuntime.injectIntoGlobalHook(window);
 
@@ -28,24 +27,6 @@ function scheduleRefresh(): void {
   refreshPending = true;
   // The update's end flushes at once; this covers an update that ends in an `invalidate` (no end event).
   setTimeout(flushRefresh, 0);
-}
-
-/** Why `next` cannot replace `previous` in place, or null when it can. */
-export function refreshRefusal(previous: Exports | null, next: Exports): string | null {
-  const names = Object.keys(next);
-  if (previous) {
-    const removed = Object.keys(previous).filter((name) => !(name in next));
-    if (removed.length > 0) return `export ${removed.join(', ')} was removed, so its importers must re-run`;
-    const added = names.filter((name) => !(name in previous));
-    if (added.length > 0) return `export ${added.join(', ')} is new, so its importers must re-run`;
-  }
-  if (names.length === 0) return 'it exports nothing React can refresh';
-  // A value that is not a component may stay when it did not change (a re-exported constant, say).
-  const other = names.filter(
-    (name) => !RefreshRuntime.isLikelyComponentType(next[name]) && (!previous || previous[name] !== next[name]),
-  );
-  if (other.length > 0) return `it also exports ${other.join(', ')}, which is not a component`;
-  return null;
 }
 
 /** Exported components the transform could not see (`export default memo(Card)`) join their family too. */
@@ -75,7 +56,7 @@ export function refreshModule(path: string, hot: Hot | undefined) {
       hot.on('devpush:afterUpdate', flushRefresh);
       hot.accept((next) => {
         if (!next) return;
-        const refusal = refreshRefusal(current, next);
+        const refusal = refreshRefusal(current, next, RefreshRuntime.isLikelyComponentType);
         if (refusal) {
           hot.invalidate(`React Refresh cannot update ${path} in place: ${refusal}`);
           return;

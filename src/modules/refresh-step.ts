@@ -9,8 +9,10 @@ import type { ModuleInput, StepContext, TransformStep } from './steps.js';
 type Oxc = typeof import('oxc-transform');
 let oxc: Promise<Oxc> | null = null;
 
-/** Local names the transformed module binds (oxc's defaults for the registration calls it adds). */
+/** The local name of the glue's `refreshModule` in a transformed module. */
 const REFRESH = '__devpush_refresh';
+/** The project's refresh runtime, as the glue and the pre-bundled packages name it. */
+export const REFRESH_RUNTIME = 'react-refresh/runtime';
 
 /** Whether a module gets the refresh transform: JSX of a project whose JSX is React's and can refresh. */
 export function refreshApplies(input: ModuleInput, context: StepContext): boolean {
@@ -47,8 +49,9 @@ function options(input: ModuleInput, context: StepContext): TransformOptions {
  */
 function wrap(code: string, url: string, hasExports: boolean): string {
   const runtime = `${ROUTE_PREFIX}${REFRESH_ROUTE}`;
+  // The bare import puts the project's runtime in the pre-bundled packages; the glue imports that copy.
   const prelude =
-    `import { refreshModule as ${REFRESH} } from ${JSON.stringify(runtime)};` +
+    `import ${JSON.stringify(REFRESH_RUNTIME)};import { refreshModule as ${REFRESH} } from ${JSON.stringify(runtime)};` +
     `const $RefreshModule$ = ${REFRESH}(${JSON.stringify(url)}, import.meta.hot);` +
     'const $RefreshReg$ = $RefreshModule$.register, $RefreshSig$ = $RefreshModule$.signature;';
   // A module without exports (main.tsx) is never a boundary: its change reaches the page, as without React.
