@@ -12,7 +12,7 @@ function options(input: ModuleInput, context: StepContext): TransformOptions {
     loader: input.lang === 'js' ? 'jsx' : (input.lang as 'ts' | 'tsx' | 'jsx'),
     format: 'esm',
     target: build.target as string | string[],
-    define: { ...build.define },
+    define: { 'process.env.NODE_ENV': '"development"', ...build.define },
     sourcemap: build.sourcemap ? 'inline' : false,
     sourcefile: input.url,
     jsx,

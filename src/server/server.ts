@@ -4,10 +4,11 @@ import type { Duplex } from 'node:stream';
 import { Builder } from '../bundle/builder.js';
 import { ASSET_PREFIX, entryStylesheetTag } from '../bundle/outputs.js';
 import { Channel } from '../channel/channel.js';
+import { createModules } from '../modules/index.js';
 import type { ChannelStats } from '../channel/hub.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { BOOT_PARAM, CURSOR_ATTRIBUTE, ROUTE_PREFIX, TOKEN_PARAM } from '../protocol.js';
+import { BOOT_PARAM, CURSOR_ATTRIBUTE, DEPS_ROUTE, HOT_ROUTE, ROUTE_PREFIX, TOKEN_PARAM } from '../protocol.js';
 import { startWatcher, type Watcher } from '../watch/watcher.js';
 import { loadClientBundle } from './client-bundle.js';
 import { limitConnections } from './connections.js';
@@ -88,11 +89,17 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     onBuilt: (effect) => pipeline.entryBuilt(effect),
     onDropped: (entry) => pipeline.entryDropped(entry),
   });
-  const pipeline = new Pipeline(config.root, builder, hub, log);
+  // Module scripts are served module by module with HMR, unless the config asks for the bundled path.
+  const modules = config.build.bundle
+    ? null
+    : createModules(config, access, (url, problems) => pipeline.moduleProblems(url, problems));
+  const pipeline = new Pipeline(config.root, builder, hub, log, modules?.server ?? null);
 
-  const injectClient = (html: string, urlPath: string) => {
+  const injectClient = async (html: string, urlPath: string) => {
     channel.warmUp();
-    const entryStyles = builder.discover(html, urlPath).map(entryStylesheetTag).join('');
+    const entryStyles = modules
+      ? await modules.responder.preloadTags(html, urlPath)
+      : builder.discover(html, urlPath).map(entryStylesheetTag).join('');
     const client = `<script type="module" src="${ROUTE_PREFIX}client.js?${BOOT_PARAM}=${hub.bootId}" ${CURSOR_ATTRIBUTE}="${hub.currentId}"></script>`;
     return injectTag(html, `${entryStyles}${client}`);
   };
@@ -115,6 +122,16 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
         'Cache-Control': url.searchParams.get(BOOT_PARAM) === hub.bootId ? 'max-age=31536000, immutable' : 'no-cache',
       });
       res.end(req.method === 'HEAD' ? undefined : clientBundle);
+    } else if (route === HOT_ROUTE && modules) {
+      res.writeHead(200, {
+        'Content-Type': 'text/javascript; charset=utf-8',
+        'Content-Length': modules.hot.body.length,
+        'Cache-Control':
+          `${ROUTE_PREFIX}${route}${url.search}` === modules.hot.url ? 'max-age=31536000, immutable' : 'no-cache',
+      });
+      res.end(req.method === 'HEAD' ? undefined : modules.hot.body);
+    } else if (route.startsWith(DEPS_ROUTE) && modules) {
+      modules.responder.respondDeps(req, res, url.pathname);
     } else if (route === 'status.js') {
       res.writeHead(200, {
         'Content-Type': 'text/javascript; charset=utf-8',
@@ -180,6 +197,10 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
       await handleDevpushRoute(req, res, target.url);
       return;
     }
+    if (modules?.responder.claims(target)) {
+      await modules.responder.respond(req, res, target);
+      return;
+    }
     if (await handleBuildOutput(res, target.pathname, req)) return;
     await serveStatic(req, res, target, access, injectClient);
   }
@@ -225,10 +246,11 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   });
 
   // Declared entries are built now, so their first request does not wait for esbuild.
-  void builder.start().then((missing) => {
-    for (const url of missing)
-      log.warn(`build.entries: "${url}" names no file that can be served from ${config.root}; check the path.`);
-  });
+  if (!modules)
+    void builder.start().then((missing) => {
+      for (const url of missing)
+        log.warn(`build.entries: "${url}" names no file that can be served from ${config.root}; check the path.`);
+    });
 
   let closing: Promise<void> | null = null;
   return {
