@@ -51,7 +51,7 @@ function buildOptions(input: ModuleInput, context: StepContext): BuildOptions {
     ...common,
     format: 'cjs',
     stdin: {
-      contents: `module.exports = require(${JSON.stringify(input.file)}).default;`,
+      contents: `import classes from ${JSON.stringify(input.file)};\nmodule.exports = classes;`,
       resolveDir: path.dirname(input.file),
       sourcefile: `${input.url}.js`,
     },
@@ -60,9 +60,10 @@ function buildOptions(input: ModuleInput, context: StepContext): BuildOptions {
 
 /** The class names esbuild gave a CSS module: its output is an object literal, run in a bare function. */
 function classNames(cjs: string): Record<string, string> {
-  const module = { exports: {} as Record<string, string> };
+  const module: { exports: unknown } = { exports: {} };
   new Function('module', cjs)(module);
-  return module.exports;
+  const names = module.exports;
+  return typeof names === 'object' && names !== null ? (names as Record<string, string>) : {};
 }
 
 /** The module the page runs: its style owned by the hot runtime, its class names if it is a CSS module. */

@@ -74,9 +74,13 @@ export const refreshStep: TransformStep = {
     const result = await transform(input.url, input.code, options(input, context));
     const errors = result.errors.filter((error) => error.severity === 'Error');
     if (errors.length > 0) throw new RefreshTransformError(input, errors);
-    // The prelude shares the first line, so only that line's columns are off in the map.
-    const map = result.map ? JSON.stringify(result.map) : undefined;
-    return { ...input, code: wrap(result.code, input.url, hasExports(result.code)), lang: 'js', map };
+    // The map rides inline: the esbuild step after this one chains an input's inline map into its own,
+    // so the served module maps to the .tsx source. The prelude shares the first line: only that line's
+    // columns are off.
+    const map = result.map
+      ? `//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(result.map)).toString('base64')}\n`
+      : '';
+    return { ...input, code: wrap(result.code, input.url, hasExports(result.code)) + map, lang: 'js' };
   },
 };
 

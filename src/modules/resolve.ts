@@ -3,6 +3,7 @@
 // a.ts, extensions may be left out, a folder means its index.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { ROUTE_PREFIX } from '../protocol.js';
 
 export type Resolution =
   | { kind: 'file'; file: string; url: string }
@@ -35,7 +36,8 @@ export function packageName(specifier: string): string {
 }
 
 export async function resolveSpecifier(specifier: string, importer: string, root: string): Promise<Resolution> {
-  if (EXTERNAL.test(specifier)) return { kind: 'external' };
+  // devpush's own routes (the React Refresh glue a transform step imports) are served, not resolved.
+  if (EXTERNAL.test(specifier) || specifier.startsWith(ROUTE_PREFIX)) return { kind: 'external' };
   const relative = specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.';
   if (!relative && !specifier.startsWith('/')) return { kind: 'package', specifier };
   const clean = specifier.replace(/[?#].*$/, '');

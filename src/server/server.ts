@@ -5,10 +5,11 @@ import { Builder } from '../bundle/builder.js';
 import { ASSET_PREFIX, entryStylesheetTag } from '../bundle/outputs.js';
 import { Channel } from '../channel/channel.js';
 import { createModules } from '../modules/index.js';
+import { respondRefreshGlue } from '../modules/refresh-glue.js';
 import type { ChannelStats } from '../channel/hub.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { BOOT_PARAM, CURSOR_ATTRIBUTE, DEPS_ROUTE, HOT_ROUTE, ROUTE_PREFIX, TOKEN_PARAM } from '../protocol.js';
+import { BOOT_PARAM, CURSOR_ATTRIBUTE, DEPS_ROUTE, HOT_ROUTE, REFRESH_ROUTE, ROUTE_PREFIX, TOKEN_PARAM } from '../protocol.js';
 import { startWatcher, type Watcher } from '../watch/watcher.js';
 import { loadClientBundle } from './client-bundle.js';
 import { limitConnections } from './connections.js';
@@ -132,6 +133,8 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
       res.end(req.method === 'HEAD' ? undefined : modules.hot.body);
     } else if (route.startsWith(DEPS_ROUTE) && modules) {
       modules.responder.respondDeps(req, res, url.pathname);
+    } else if (route === REFRESH_ROUTE && modules) {
+      await respondRefreshGlue(req, res, modules.server.deps);
     } else if (route === 'status.js') {
       res.writeHead(200, {
         'Content-Type': 'text/javascript; charset=utf-8',

@@ -49,7 +49,8 @@ describe('React Refresh step on the react-app fixture', () => {
     expect(code).toContain('$RefreshModule$.acceptExports(import.meta.url);');
     expect(code).not.toContain(': number');
     expect(code).toContain('react/jsx-dev-runtime');
-    expect(JSON.parse(output?.map ?? '{}').sourcesContent).toEqual([input.code]);
+    const inline = /\/\/# sourceMappingURL=data:application\/json;base64,(\S+)\n$/.exec(code)?.[1] ?? '';
+    expect(JSON.parse(Buffer.from(inline, 'base64').toString()).sourcesContent).toEqual([input.code]);
   });
 
   it('leaves a module without exports (main.tsx) to its importers: no accept', async () => {
