@@ -37,7 +37,7 @@ async function applyFrom(changed: string[], skipSelf: boolean): Promise<HotFailu
   const boundaries: Boundaries = new Map();
   const importers = importersIndex();
   for (const path of changed) {
-    const reason = propagate(path, importers, boundaries, skipSelf, new Set());
+    const reason = propagate(path, path, importers, boundaries, skipSelf, new Set());
     if (reason) {
       fullReload(reason);
       return [];
@@ -50,6 +50,7 @@ async function applyFrom(changed: string[], skipSelf: boolean): Promise<HotFailu
 
 /** Walks up from `path` to the nearest accepting modules; returns why the page must reload, or null. */
 function propagate(
+  changed: string,
   path: string,
   importers: Map<string, string[]>,
   boundaries: Boundaries,
@@ -65,14 +66,16 @@ function propagate(
     return null;
   }
   const parents = importers.get(path) ?? [];
-  if (parents.length === 0)
-    return `${path} changed and no module on its way to the page accepts it (add import.meta.hot.accept() to it or to an importer)`;
+  if (parents.length === 0) {
+    const where = path === changed ? 'the page imports it directly' : `the walk up its importers ended at ${path}`;
+    return `${changed} changed and no module accepts it (${where}); add import.meta.hot.accept() to it or to an importer`;
+  }
   for (const parent of parents) {
     if (getRecord(parent)?.depAccepts.some((accept) => accept.deps.includes(path))) {
       addBoundary(boundaries, parent, path);
       continue;
     }
-    const reason = propagate(parent, importers, boundaries, false, seen);
+    const reason = propagate(changed, parent, importers, boundaries, false, seen);
     if (reason) return reason;
   }
   return null;
@@ -99,7 +102,7 @@ async function runBoundary(owner: string, accepted: Set<string>, failures: HotFa
     for (const accept of ownerRecord.depAccepts) {
       if (!accept.callback || !accept.deps.some((dep) => accepted.has(dep))) continue;
       const modules = accept.deps.map((dep) => fresh.get(dep));
-      accept.callback(accept.single ? (modules as never) : modules);
+      accept.callback(accept.single ? (modules[0] as never) : modules);
     }
   } catch (error) {
     fail(failures, owner, `its accept callback threw: ${describe(error)}`);

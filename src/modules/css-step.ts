@@ -6,13 +6,11 @@
 // are rewritten to URL paths from the root: in a <style> element a relative URL would resolve against
 // the page, not against the CSS file.
 import path from 'node:path';
-import type { BuildOptions, Plugin } from 'esbuild';
-import { loadHotRuntime } from './hot-runtime.js';
+import type { BuildOptions, Metafile, Plugin } from 'esbuild';
 import type { ModuleInput, StepContext, TransformStep } from './steps.js';
 
 type Esbuild = typeof import('esbuild');
 let esbuild: Promise<Esbuild> | null = null;
-let hotUrl: string | null = null;
 
 const CSS_MODULE = /\.module\.css$/i;
 /** What `url()` leaves alone: other origins, data and blob URLs, fragments (SVG filters), root paths. */
@@ -43,6 +41,7 @@ function buildOptions(input: ModuleInput, context: StepContext): BuildOptions {
     outdir: context.root,
     target: context.config.build.target as string | string[],
     plugins: [rebaseUrls(context.root)],
+    metafile: true,
     logLevel: 'silent',
   };
   if (!CSS_MODULE.test(input.file)) return { ...common, entryPoints: [input.file] };
@@ -67,8 +66,12 @@ function classNames(cjs: string): Record<string, string> {
 }
 
 /** The module the page runs: its style owned by the hot runtime, its class names if it is a CSS module. */
-export function cssModuleCode(url: string, css: string, classes: Record<string, string> | null): string {
-  hotUrl ??= loadHotRuntime().url;
+export function cssModuleCode(
+  url: string,
+  hotUrl: string,
+  css: string,
+  classes: Record<string, string> | null,
+): string {
   const lines = [
     `import { updateStyle as __devpush_updateStyle, removeStyle as __devpush_removeStyle } from ${JSON.stringify(hotUrl)};`,
     `const __devpush_id = ${JSON.stringify(url)};`,
@@ -104,9 +107,17 @@ export const cssStep: TransformStep = {
     const css = result.outputFiles?.find((file) => file.path.endsWith('.css'))?.text ?? '';
     const js = result.outputFiles?.find((file) => file.path.endsWith('.js'))?.text;
     const classes = CSS_MODULE.test(input.file) ? classNames(js ?? '') : null;
-    return { ...input, code: cssModuleCode(input.url, stripFileComments(css), classes), lang: 'js' };
+    const code = cssModuleCode(input.url, context.hotUrl, stripFileComments(css), classes);
+    return { ...input, code, lang: 'js', inputs: importedFiles(result.metafile, input.file, context.root) };
   },
 };
+
+/** The stylesheets the file `@import`s (or `composes` from): their saves re-run this module. */
+function importedFiles(metafile: Metafile | undefined, file: string, root: string): string[] {
+  return Object.keys(metafile?.inputs ?? {})
+    .map((input) => path.resolve(root, input))
+    .filter((input) => input !== file && /\.css$/i.test(input));
+}
 
 /** esbuild heads each bundled file with a comment naming its path relative to the root: not for pages. */
 function stripFileComments(css: string): string {

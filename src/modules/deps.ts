@@ -8,7 +8,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Plugin } from 'esbuild';
-import { DEPS_ROUTE, MODULE_VERSION_PARAM, ROUTE_PREFIX } from '../protocol.js';
+import { MODULE_VERSION_PARAM, routePath } from '../protocol.js';
 import { cjsWrapper } from './cjs.js';
 
 /** Bumped when the layout of the bundle changes, so old caches are not reused. */
@@ -58,7 +58,7 @@ export class DependencyBundle {
   /** The URL a module imports `specifier` from; null when it is not bundled (not yet, or failed). */
   urlOf(specifier: string): string | null {
     const file = this.bundle?.entries.get(specifier);
-    return file ? `${ROUTE_PREFIX}${DEPS_ROUTE}${file}?${MODULE_VERSION_PARAM}=${this.bundle?.hash}` : null;
+    return file ? `${routePath('deps')}${file}?${MODULE_VERSION_PARAM}=${this.bundle?.hash}` : null;
   }
 
   get hash(): string {

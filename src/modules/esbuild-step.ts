@@ -30,7 +30,11 @@ export const esbuildStep: TransformStep = {
   applies: (input) => input.lang === 'ts' || input.lang === 'tsx' || input.lang === 'jsx' || input.lang === 'js',
   async transform(input, context) {
     esbuild ??= import('esbuild');
-    const result = await (await esbuild).transform(input.code, options(input, context));
-    return { ...input, code: result.code, lang: 'js' };
+    // A map from an earlier step is chained by esbuild when it comes inline with the code.
+    const code = input.map
+      ? `${input.code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(input.map).toString('base64')}\n`
+      : input.code;
+    const result = await (await esbuild).transform(code, options(input, context));
+    return { ...input, code: result.code, lang: 'js', map: undefined };
   },
 };

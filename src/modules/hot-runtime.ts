@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DevpushError } from '../errors.js';
-import { HOT_ROUTE, MODULE_VERSION_PARAM, ROUTE_PREFIX } from '../protocol.js';
+import { MODULE_VERSION_PARAM, routePath } from '../protocol.js';
 import { packageRoot } from '../server/client-bundle.js';
 
 export interface HotRuntimeFile {
@@ -18,5 +18,5 @@ export function loadHotRuntime(): HotRuntimeFile {
     throw new DevpushError(`The hot runtime is not built (${file} is missing). Run: npm run build`);
   const body = readFileSync(file);
   const version = createHash('sha256').update(body).digest('hex').slice(0, 12);
-  return { url: `${ROUTE_PREFIX}${HOT_ROUTE}?${MODULE_VERSION_PARAM}=${version}`, body };
+  return { url: `${routePath('hot')}?${MODULE_VERSION_PARAM}=${version}`, body };
 }

@@ -18,6 +18,6 @@ export function createModules(
   onProblems: (url: string, problems: BuildProblem[] | null) => void,
 ): Modules {
   const hot = loadHotRuntime();
-  const server = new ModuleServer({ root: config.root, config, access, onProblems });
+  const server = new ModuleServer({ root: config.root, config, access, hotUrl: hot.url, onProblems });
   return { server, responder: new ModuleResponder(server, access, hot.url), hot };
 }

@@ -18,6 +18,7 @@ export interface ModuleServerOptions {
   root: string;
   config: ResolvedConfig;
   access: FileAccess;
+  hotUrl: string;
   /** A module's problems changed: a list to show, or null when it is fixed. */
   onProblems(url: string, problems: BuildProblem[] | null): void;
 }
@@ -46,6 +47,7 @@ export class ModuleServer {
     const require = createRequire(path.join(options.root, 'package.json'));
     this.context = {
       root: options.root,
+      hotUrl: options.hotUrl,
       config: options.config,
       hasPackage(name) {
         try {
@@ -107,14 +109,19 @@ export class ModuleServer {
     if (!('file' in found)) return null;
     const state = known ?? newState(url, found.file);
     this.states.set(url, state);
-    const urls = this.byFile.get(found.file) ?? new Set();
-    this.byFile.set(found.file, urls.add(url));
+    this.watchFile(found.file, url);
     await loadState(state, this.context);
     this.afterLoad(state);
     return state;
   }
 
+  private watchFile(file: string, url: string): void {
+    const urls = this.byFile.get(file) ?? new Set();
+    this.byFile.set(file, urls.add(url));
+  }
+
   private afterLoad(state: ModuleState): void {
+    for (const input of state.good?.inputs ?? []) this.watchFile(input, state.url);
     const files = [...state.resolved.values()].flatMap((to) => (to.kind === 'file' ? [to] : []));
     const dynamic = new Set(state.good?.sites.filter((site) => site.dynamic).map((site) => site.specifier));
     const staticUrls = [...state.resolved].flatMap(([specifier, to]) =>
@@ -197,7 +204,7 @@ export class ModuleServer {
           outcome.reload ??= `${url} was deleted`;
           continue;
         }
-        if (await loadState(state, this.context).catch(() => false)) changedUrls.add(url);
+        if (await loadState(state, this.context, file !== state.file).catch(() => false)) changedUrls.add(url);
         this.afterLoad(state);
       }
     }

@@ -14,6 +14,8 @@ export interface Transformed {
   sites: ImportSite[];
   /** Hash of `code`: what the module contributes to its version. */
   hash: string;
+  /** Other files the code was made from (see ModuleInput.inputs). */
+  inputs: string[];
 }
 
 export interface ModuleState {
@@ -38,15 +40,18 @@ export function newState(url: string, file: string): ModuleState {
   return { url, file, lang: langOf(file), sourceHash: null, good: null, problems: null, resolved: new Map() };
 }
 
-/** Reads and transforms the module when its bytes changed; returns whether its code or imports moved. */
-export async function loadState(state: ModuleState, context: StepContext): Promise<boolean> {
+/**
+ * Reads and transforms the module when its bytes changed (or always, `force`: a file it was made from
+ * changed); returns whether its code or imports moved.
+ */
+export async function loadState(state: ModuleState, context: StepContext, force = false): Promise<boolean> {
   // Other files are only their URL to the page: their bytes are never read here.
   const source = state.lang === 'asset' ? Buffer.from(state.url) : await readFile(state.file);
   const sourceHash = sha(source);
-  if (sourceHash === state.sourceHash && (state.good || state.problems)) return false;
+  if (!force && sourceHash === state.sourceHash && (state.good || state.problems)) return false;
   state.sourceHash = sourceHash;
   const key = `${state.url}\0${sourceHash}`;
-  let transformed = transformCache.get(key);
+  let transformed = force ? undefined : transformCache.get(key);
   if (!transformed) {
     try {
       transformed = await transform(state, source.toString('utf8'), context);
@@ -68,7 +73,7 @@ export async function loadState(state: ModuleState, context: StepContext): Promi
 async function transform(state: ModuleState, code: string, context: StepContext): Promise<Transformed> {
   const output = await runSteps({ file: state.file, url: state.url, code, lang: state.lang }, context);
   await lexerReady;
-  return { code: output.code, sites: importSites(output.code), hash: sha(output.code) };
+  return { code: output.code, sites: importSites(output.code), hash: sha(output.code), inputs: output.inputs ?? [] };
 }
 
 /** Where every import points now (a file added or removed elsewhere can change it). */

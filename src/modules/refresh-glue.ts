@@ -1,5 +1,5 @@
 // The React Refresh glue (dist/client/react-refresh.js, built from client/react-refresh.ts) as served at
-// REFRESH_ROUTE: its bare import of the refresh runtime points at the project's pre-bundled copy, the one
+// `routePath('refresh')`: its bare import of the refresh runtime points at the project's pre-bundled copy, the one
 // every refreshed module's prelude also names (so the packages bundle has it, and there is one runtime).
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';

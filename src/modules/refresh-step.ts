@@ -1,9 +1,9 @@
 // React Fast Refresh for .jsx/.tsx modules of projects that have `react` and `react-refresh`. esbuild
 // cannot register components and hook signatures, so oxc-transform does this step whole (types stripped,
 // JSX compiled for development, `$RefreshReg$`/`$RefreshSig$` calls added); the esbuild step after it only
-// applies `define` and the target. The page side is client/react-refresh.ts, served at REFRESH_ROUTE.
+// applies `define` and the target. The page side is client/react-refresh.ts, served at `routePath('refresh')`.
 import type { OxcError, TransformOptions } from 'oxc-transform';
-import { REFRESH_ROUTE, ROUTE_PREFIX } from '../protocol.js';
+import { routePath } from '../protocol.js';
 import type { ModuleInput, StepContext, TransformStep } from './steps.js';
 
 type Oxc = typeof import('oxc-transform');
@@ -48,7 +48,7 @@ function options(input: ModuleInput, context: StepContext): TransformOptions {
  * between versions, so React matches the new component with the old one and keeps its state.
  */
 function wrap(code: string, url: string, hasExports: boolean): string {
-  const runtime = `${ROUTE_PREFIX}${REFRESH_ROUTE}`;
+  const runtime = routePath('refresh');
   // The bare import puts the project's runtime in the pre-bundled packages; the glue imports that copy.
   const prelude =
     `import ${JSON.stringify(REFRESH_RUNTIME)};import { refreshModule as ${REFRESH} } from ${JSON.stringify(runtime)};` +
@@ -74,13 +74,10 @@ export const refreshStep: TransformStep = {
     const result = await transform(input.url, input.code, options(input, context));
     const errors = result.errors.filter((error) => error.severity === 'Error');
     if (errors.length > 0) throw new RefreshTransformError(input, errors);
-    // The map rides inline: the esbuild step after this one chains an input's inline map into its own,
-    // so the served module maps to the .tsx source. The prelude shares the first line: only that line's
-    // columns are off.
-    const map = result.map
-      ? `//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(result.map)).toString('base64')}\n`
-      : '';
-    return { ...input, code: wrap(result.code, input.url, hasExports(result.code)) + map, lang: 'js' };
+    // The esbuild step after this one chains the map, so the served module maps to the .tsx source. The
+    // prelude shares the first line: only that line's columns are off.
+    const map = result.map ? JSON.stringify(result.map) : undefined;
+    return { ...input, code: wrap(result.code, input.url, hasExports(result.code)), lang: 'js', map };
   },
 };
 

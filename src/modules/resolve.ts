@@ -36,7 +36,7 @@ export function packageName(specifier: string): string {
 }
 
 export async function resolveSpecifier(specifier: string, importer: string, root: string): Promise<Resolution> {
-  // devpush's own routes (the React Refresh glue a transform step imports) are served, not resolved.
+  // URLs and devpush's own routes (a step's runtime import) are the browser's to fetch.
   if (EXTERNAL.test(specifier) || specifier.startsWith(ROUTE_PREFIX)) return { kind: 'external' };
   const relative = specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.';
   if (!relative && !specifier.startsWith('/')) return { kind: 'package', specifier };

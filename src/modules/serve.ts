@@ -2,7 +2,7 @@
 // cache headers, the packages' files, and the modulepreload links a page gets for its whole static graph.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { moduleScripts } from '../bundle/discover.js';
-import { DEPS_ROUTE, HOT_CONTEXT_BINDING, IMPORT_PARAM, MODULE_VERSION_PARAM, ROUTE_PREFIX } from '../protocol.js';
+import { HOT_CONTEXT_BINDING, IMPORT_PARAM, MODULE_VERSION_PARAM, routePath } from '../protocol.js';
 import type { FileAccess, Target } from '../server/paths.js';
 import { sendText } from '../server/respond.js';
 import { rewriteImports } from './lexer.js';
@@ -92,7 +92,7 @@ export class ModuleResponder {
 
   /** Packages' files: entries are named by their bundle's hash, chunks by their content: both immutable. */
   respondDeps(req: IncomingMessage, res: ServerResponse, pathname: string): void {
-    const name = pathname.slice(`${ROUTE_PREFIX}${DEPS_ROUTE}`.length);
+    const name = pathname.slice(`${routePath('deps')}`.length);
     const body = this.modules.deps.file(name);
     if (!body) {
       sendText(res, 404, 'No such pre-bundled package file (the packages were bundled again: reload the page).');

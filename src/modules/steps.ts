@@ -19,10 +19,14 @@ export interface ModuleInput {
   lang: ModuleLang;
   /** A source map for `code` (JSON text), when a step made one. */
   map?: string;
+  /** Absolute paths of other files this module's code was made from (a CSS `@import`): a change re-runs it. */
+  inputs?: string[];
 }
 
 export interface StepContext {
   root: string;
+  /** URL of the hot runtime (`/__devpush/hot.js?v=…`): a step's output may import updateStyle from it. */
+  hotUrl: string;
   config: ResolvedConfig;
   /** Whether the project can import this package (e.g. `react`: only then is React Refresh wired in). */
   hasPackage(name: string): boolean;

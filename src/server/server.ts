@@ -9,7 +9,7 @@ import { respondRefreshGlue } from '../modules/refresh-glue.js';
 import type { ChannelStats } from '../channel/hub.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { BOOT_PARAM, CURSOR_ATTRIBUTE, DEPS_ROUTE, HOT_ROUTE, REFRESH_ROUTE, ROUTE_PREFIX, TOKEN_PARAM } from '../protocol.js';
+import { BOOT_PARAM, CURSOR_ATTRIBUTE, ROUTE_PREFIX, ROUTES, TOKEN_PARAM } from '../protocol.js';
 import { startWatcher, type Watcher } from '../watch/watcher.js';
 import { loadClientBundle } from './client-bundle.js';
 import { limitConnections } from './connections.js';
@@ -123,7 +123,7 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
         'Cache-Control': url.searchParams.get(BOOT_PARAM) === hub.bootId ? 'max-age=31536000, immutable' : 'no-cache',
       });
       res.end(req.method === 'HEAD' ? undefined : clientBundle);
-    } else if (route === HOT_ROUTE && modules) {
+    } else if (route === ROUTES.hot && modules) {
       res.writeHead(200, {
         'Content-Type': 'text/javascript; charset=utf-8',
         'Content-Length': modules.hot.body.length,
@@ -131,9 +131,9 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
           `${ROUTE_PREFIX}${route}${url.search}` === modules.hot.url ? 'max-age=31536000, immutable' : 'no-cache',
       });
       res.end(req.method === 'HEAD' ? undefined : modules.hot.body);
-    } else if (route.startsWith(DEPS_ROUTE) && modules) {
+    } else if (route.startsWith(ROUTES.deps) && modules) {
       modules.responder.respondDeps(req, res, url.pathname);
-    } else if (route === REFRESH_ROUTE && modules) {
+    } else if (route === ROUTES.refresh && modules) {
       await respondRefreshGlue(req, res, modules.server.deps);
     } else if (route === 'status.js') {
       res.writeHead(200, {
