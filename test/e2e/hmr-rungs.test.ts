@@ -13,7 +13,7 @@ import { copyFixture, removeTempProjects } from '../helpers/fixture.js';
 // for the file. Updates are ordinary ring messages, so they ride SSE and long polling and are replayed
 // after a cut like any other message.
 
-const POLL = { timeout: 15_000 };
+const POLL = { timeout: 30_000 };
 /** Refused upgrades: the client settles on SSE. Buffered responses too: only long polling gets through. */
 const RUNGS: Array<[TransportName, Faults]> = [
   ['sse', { upgrade: 'refuse' }],
