@@ -57,6 +57,11 @@ export function getRecord(path: string): ModuleRecord | undefined {
   return records.get(path);
 }
 
+/** A re-run failed: the instance that still runs in the page is the one that counts. */
+export function restoreRecord(record: ModuleRecord): void {
+  records.set(record.path, record);
+}
+
 export function forgetRecord(path: string): void {
   records.delete(path);
 }

@@ -3,7 +3,15 @@
 import type { ModuleNamespace } from '../../client.js';
 import { type HotFailure, IMPORT_PARAM, type UpdateMessage } from '../../src/protocol.js';
 import { dropListenersOf, emit } from './events.js';
-import { forgetRecord, getRecord, importersIndex, type ModuleRecord, rememberVersion, versionOf } from './registry.js';
+import {
+  forgetRecord,
+  getRecord,
+  importersIndex,
+  type ModuleRecord,
+  rememberVersion,
+  restoreRecord,
+  versionOf,
+} from './registry.js';
 import { reportToServer } from './report.js';
 
 /** Boundary owner path → the paths it re-imports (its own path when it accepts itself). */
@@ -119,6 +127,8 @@ async function rerun(path: string, failures: HotFailure[]): Promise<ModuleNamesp
   try {
     module = (await import(/* @vite-ignore */ url)) as ModuleNamespace;
   } catch (error) {
+    // Its first line may have registered a new record before it threw: the old instance still runs.
+    if (before) restoreRecord(before);
     fail(failures, path, `it failed while re-running: ${describe(error)}`);
     return null;
   }

@@ -7,7 +7,9 @@ let esbuild: Promise<Esbuild> | null = null;
 
 function options(input: ModuleInput, context: StepContext): TransformOptions {
   const { build } = context.config;
-  const jsx = build.jsxImportSource ? 'automatic' : (build.jsx ?? undefined);
+  // Modules default to the automatic runtime (what Vite and React 17+ projects expect); esbuild's transform
+  // reads no tsconfig, so the config's jsx settings are the ones that apply here.
+  const jsx = build.jsx ?? 'automatic';
   return {
     loader: input.lang === 'js' ? 'jsx' : (input.lang as 'ts' | 'tsx' | 'jsx'),
     format: 'esm',

@@ -30,7 +30,7 @@ interface Session {
 }
 
 /** Serves a fresh copy of the vanilla fixture, opens it, and marks the page so a reload would show. */
-async function open(): Promise<Session> {
+async function open(): Promise<Session & { server: DevServer }> {
   const root = copyFixture('hmr-vanilla');
   const server = await createServer({ root, server: { port: 0 }, logLevel: 'silent' });
   servers.push(server);
@@ -46,13 +46,13 @@ async function open(): Promise<Session> {
   await page.evaluate(() => {
     (window as unknown as { kept: string }).kept = 'page state';
   });
-  return { root, page, loads: () => loads, console };
+  return { root, page, loads: () => loads, console, server };
 }
 
 const text = (page: Page, selector: string) => page.locator(selector).textContent();
 const kept = (page: Page) => page.evaluate(() => (window as unknown as { kept?: string }).kept ?? null);
 
-describe('module HMR in Chromium (vanilla TypeScript)', () => {
+describe('module HMR in Chromium (vanilla TypeScript)', { timeout: 90_000 }, () => {
   it('re-runs a self-accepting module in place: page state kept, data carried, no navigation', async () => {
     const { root, page, loads } = await open();
     expect(await text(page, '#runs')).toBe('1');
@@ -125,6 +125,29 @@ describe('module HMR in Chromium (vanilla TypeScript)', () => {
     await expect.poll(() => text(page, '#self'), POLL).toBe('self-3');
     await expect.poll(overlay, POLL).toBeNull();
     expect(loads()).toBe(1);
+  });
+
+  it('shows the overlay for a module that throws while re-running, keeps the page, and recovers on the next save', async () => {
+    const { root, page, loads } = await open();
+    const source = (await import('node:fs')).readFileSync(`${root}/src/self.ts`, 'utf8');
+    saveFile(root, 'src/self.ts', `throw new Error('boom in self');\n${source}`);
+    const overlay = () =>
+      page
+        .locator('devpush-overlay .panel')
+        .textContent({ timeout: 500 })
+        .catch(() => null);
+    await expect.poll(overlay, POLL).toContain('/src/self.ts');
+    expect(await overlay()).toContain('boom in self');
+    saveFile(root, 'src/self.ts', source.replace('self-1', 'self-4'));
+    await expect.poll(() => text(page, '#self'), POLL).toBe('self-4');
+    await expect.poll(overlay, POLL).toBeNull();
+    expect(loads()).toBe(1);
+  });
+
+  it("delivers the API's server.send events to import.meta.hot.on listeners", async () => {
+    const { page, server } = await open();
+    server.send('fixture:ping', { n: 7 });
+    await expect.poll(() => text(page, '#event'), POLL).toBe('ping 7');
   });
 
   it('serves a classic script untouched next to the modules', async () => {
