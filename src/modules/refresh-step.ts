@@ -2,6 +2,7 @@
 // cannot register components and hook signatures, so oxc-transform does this step whole (types stripped,
 // JSX compiled for development, `$RefreshReg$`/`$RefreshSig$` calls added); the esbuild step after it only
 // applies `define` and the target. The page side is client/react-refresh.ts, served at `routePath('refresh')`.
+import { init, parse } from 'es-module-lexer';
 import type { OxcError, TransformOptions } from 'oxc-transform';
 import { routePath } from '../protocol.js';
 import type { ModuleInput, StepContext, TransformStep } from './steps.js';
@@ -60,9 +61,11 @@ function wrap(code: string, url: string, hasExports: boolean): string {
   return `${prelude}${body}${footer}`;
 }
 
-/** `export` statements in oxc's output (it prints one per line, at the start of the line). */
-function hasExports(code: string): boolean {
-  return /^export\s/m.test(code);
+/** Whether the module exports anything at run time (type-only exports are gone after oxc). */
+async function hasExports(code: string): Promise<boolean> {
+  await init;
+  const [, exports] = parse(code);
+  return exports.length > 0;
 }
 
 export const refreshStep: TransformStep = {
@@ -77,7 +80,7 @@ export const refreshStep: TransformStep = {
     // The esbuild step after this one chains the map, so the served module maps to the .tsx source. The
     // prelude shares the first line: only that line's columns are off.
     const map = result.map ? JSON.stringify(result.map) : undefined;
-    return { ...input, code: wrap(result.code, input.url, hasExports(result.code)), lang: 'js', map };
+    return { ...input, code: wrap(result.code, input.url, await hasExports(result.code)), lang: 'js', map };
   },
 };
 
