@@ -1,4 +1,4 @@
-import type { BenchBrowser } from '../browser.js';
+import type { BenchBrowser, BenchPage } from '../browser.js';
 import { preciseNow } from '../clock.js';
 import { DevpushProcess } from '../devpush.js';
 import { type Figure, notAvailable, single } from '../figure.js';
@@ -22,16 +22,18 @@ export async function hmrMemory(browser: BenchBrowser, settings: Settings): Prom
   const name = `server heap growth over ${updates.toLocaleString('en')} HMR updates`;
   const project = hmrProject(1000);
   const server = await DevpushProcess.start(project.root, { inspect: true });
-  const page = await browser.open(server.url);
+  let page: BenchPage | null = null;
   try {
     await server.watcherReady(project);
+    page = await browser.open(server.url, 120_000);
     await page.waitUntilReady((s) => s.text === 'v0');
     const navigationStart = (await page.waitFor(() => true, 'a report', 15_000, true)).state.navigationStart;
     let n = 0;
+    const tab = page;
     const save = async (count: number) => {
       for (let i = 0; i < count; i++) {
         n++;
-        const shown = page.waitFor((s) => s.text === `v${n}`, `update ${n} to show`);
+        const shown = tab.waitFor((s) => s.text === `v${n}`, `update ${n} to show`);
         project.write(project.leaf, acceptingLeaf(`v${n}`));
         const report = await shown;
         if (report.state.navigationStart !== navigationStart) throw new Error(`update ${n} reloaded the page`);
@@ -54,7 +56,7 @@ export async function hmrMemory(browser: BenchBrowser, settings: Settings): Prom
   } catch (error) {
     return [notAvailable(GROUP, name, 'MiB', `failed: ${(error as Error).message.split('\n')[0]}`)];
   } finally {
-    await page.close();
+    await page?.close();
     await server.stop();
   }
 }

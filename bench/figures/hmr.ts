@@ -96,6 +96,7 @@ export async function hmr(settings: Settings): Promise<Figure[]> {
     }
     figures.push(await coldStart(browser, settings));
     figures.push(...(await hmrMemory(browser, settings)));
+    for (const figure of figures) if (figure.na) console.log(`\n  ${figure.name}: ${figure.na}`);
   } finally {
     await browser.close();
   }
@@ -112,8 +113,8 @@ async function runCase(browser: BenchBrowser, c: Case, settings: Settings): Prom
   let page: BenchPage | null = null;
   try {
     await server.watcherReady(c.project);
-    page = await browser.open(server.url);
-    await page.waitUntilReady((s) => s.text !== null && s.text !== 'loading' && s.text !== '');
+    page = await browser.open(server.url, 120_000);
+    await page.waitUntilReady((s) => s.text !== null && s.text !== 'loading' && s.text !== '', 60_000);
     await c.prepare?.(page);
     const samples: number[] = [];
     let navigations = 0;
@@ -158,7 +159,10 @@ async function coldStart(browser: BenchBrowser, settings: Settings): Promise<Fig
   try {
     for (let i = 0; i <= settings.coldStarts; i++) {
       const server = await DevpushProcess.start(project.root);
-      const page = await browser.open(server.url);
+      const page = await browser.open(server.url, 120_000).catch(async (error: Error) => {
+        await server.stop();
+        throw error;
+      });
       try {
         const report = await page.waitFor((s) => s.text === 'v0', 'the page to show v0', 30_000, true);
         if (i > 0) samples.push(report.state.at - server.spawnedAt); // the first warms the OS file cache
