@@ -35,8 +35,10 @@ export interface HotContext {
   /** Gives up on this update: it propagates to this module's importers (a reload if none accepts). */
   invalidate(message?: string): void;
   on<E extends keyof HotEvents>(event: E, cb: (payload: HotEvents[E]) => void): void;
+  // biome-ignore lint/suspicious/noExplicitAny: a custom event carries whatever server.send sent; the listener types it
   on(event: string, cb: (payload: any) => void): void;
   off<E extends keyof HotEvents>(event: E, cb: (payload: HotEvents[E]) => void): void;
+  // biome-ignore lint/suspicious/noExplicitAny: as for on()
   off(event: string, cb: (payload: any) => void): void;
   /** Sends a custom event to the dev server (delivered to its report route). */
   send(event: string, data?: unknown): void;

@@ -23,7 +23,9 @@ function project(bundle) {
     `export const items${i} = Array.from({ length: 4 }, (_, k) => ({ id: k, weight: k * ${i + 1} }));\n` +
     `export function total${i}(): number { return items${i}.reduce((s, x) => s + x.weight, 0); }\n` +
     `export const value${i}: string = ${JSON.stringify(value)};\n` +
-    (i === 0 ? "if (import.meta.hot) { import.meta.hot.accept(); document.getElementById('marker')!.textContent = value0; }\n" : '');
+    (i === 0
+      ? "if (import.meta.hot) { import.meta.hot.accept(); document.getElementById('marker')!.textContent = value0; }\n"
+      : '');
   for (let i = 0; i < LEAVES; i++) write(`src/leaves/l${i}.ts`, leaf(i, 'v0'));
   const per = Math.ceil(LEAVES / GROUPS);
   let main = '';
@@ -64,20 +66,25 @@ for (const mode of ['modules', 'bundle']) {
     const { root, write, leaf } = project(mode === 'bundle');
     const port = 4890 + rep;
     const { child, started } = await startServer(root, port);
+    process.on('exit', () => child.kill());
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`http://localhost:${port}/`);
-    await page.waitForFunction(() => document.getElementById('marker')?.textContent === 'v0', null, { timeout: 60_000 });
+    await page.goto(`http://localhost:${port}/`, { timeout: 300_000 });
+    await page.waitForFunction(() => document.getElementById('marker')?.textContent === 'v0', null, {
+      timeout: 300_000,
+    });
     figures.cold.push(performance.now() - started);
-    await page.waitForFunction(() => window.__devpush?.state === 'up');
+    await page.waitForFunction(() => window.__devpush?.state === 'up', null, { timeout: 300_000 });
     let t = performance.now();
-    await page.reload();
+    await page.reload({ timeout: 300_000 });
     await page.waitForFunction(() => document.getElementById('marker')?.textContent === 'v0');
     figures.reload.push(performance.now() - t);
-    await page.waitForFunction(() => window.__devpush?.state === 'up');
+    await page.waitForFunction(() => window.__devpush?.state === 'up', null, { timeout: 300_000 });
     t = performance.now();
     write('src/leaves/l0.ts', leaf(0, 'v1'));
-    await page.waitForFunction(() => document.getElementById('marker')?.textContent === 'v1', null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.getElementById('marker')?.textContent === 'v1', null, {
+      timeout: 300_000,
+    });
     figures.leafEdit.push(performance.now() - t);
     await context.close();
     child.kill();
@@ -86,4 +93,6 @@ for (const mode of ['modules', 'bundle']) {
   results[mode] = Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, Math.round(median(v))]));
 }
 await browser.close();
-console.log(JSON.stringify({ reps: REPS, modules: LEAVES + GROUPS + 1, load: os.loadavg()[0], p50ms: results }, null, 1));
+console.log(
+  JSON.stringify({ reps: REPS, modules: LEAVES + GROUPS + 1, load: os.loadavg()[0], p50ms: results }, null, 1),
+);

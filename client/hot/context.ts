@@ -1,6 +1,6 @@
 // `import.meta.hot` of one module instance. Every served module's first line calls createHotContext.
 import type { HotContext, ModuleNamespace } from '../../client.js';
-import { addListener, removeListener } from './events.js';
+import { addListener, type Listener, removeListener } from './events.js';
 import { type AcceptCallback, type ModuleRecord, startRecord } from './registry.js';
 import { reportToServer } from './report.js';
 import { invalidate } from './update.js';
@@ -14,7 +14,9 @@ class ModuleHotContext implements HotContext {
 
   accept(
     first?: string | readonly string[] | ((module: ModuleNamespace | undefined) => void),
-    callback?: (modules: any) => void,
+    callback?:
+      | ((module: ModuleNamespace | undefined) => void)
+      | ((modules: Array<ModuleNamespace | undefined>) => void),
   ): void {
     if (first === undefined || typeof first === 'function') {
       this.record.selfAccept ??= [];
@@ -38,11 +40,11 @@ class ModuleHotContext implements HotContext {
     invalidate(this.record.path, message);
   }
 
-  on(event: string, callback: (payload: any) => void): void {
+  on(event: string, callback: Listener): void {
     addListener(this.record.url, event, callback);
   }
 
-  off(event: string, callback: (payload: any) => void): void {
+  off(event: string, callback: Listener): void {
     removeListener(event, callback);
   }
 

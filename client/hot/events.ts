@@ -1,18 +1,18 @@
 // Listeners of `import.meta.hot.on(event, cb)`: devpush's own events and the API's custom events. Each
 // listener belongs to the module instance that added it, so a re-run module drops its old listeners.
 
-type Listener = (payload: any) => void;
+// biome-ignore lint/suspicious/noExplicitAny: listeners type their own payload (see client.d.ts `on`)
+export type Listener = (payload: any) => void;
 
 const listeners = new Map<string, Set<Listener>>();
 const ownedBy = new Map<string, Array<[string, Listener]>>();
 
 export function addListener(owner: string, event: string, listener: Listener): void {
-  let set = listeners.get(event);
-  if (!set) listeners.set(event, (set = new Set()));
-  set.add(listener);
-  let owned = ownedBy.get(owner);
-  if (!owned) ownedBy.set(owner, (owned = []));
+  const set = listeners.get(event) ?? new Set();
+  listeners.set(event, set.add(listener));
+  const owned = ownedBy.get(owner) ?? [];
   owned.push([event, listener]);
+  ownedBy.set(owner, owned);
 }
 
 export function removeListener(event: string, listener: Listener): void {

@@ -81,7 +81,7 @@ export function cssModuleCode(
     const names = Object.keys(classes).filter((name) => name !== 'default');
     lines.push(`const classes = ${JSON.stringify(classes)};`, 'export default classes;');
     // Every class is a named export too, under its own name even when it is no identifier ("card-box").
-    names.forEach((name, i) => lines.push(`const __devpush_c${i} = classes[${JSON.stringify(name)}];`));
+    lines.push(...names.map((name, i) => `const __devpush_c${i} = classes[${JSON.stringify(name)}];`));
     if (names.length)
       lines.push(`export { ${names.map((name, i) => `__devpush_c${i} as ${JSON.stringify(name)}`).join(', ')} };`);
   }

@@ -12,8 +12,8 @@ export class ModuleGraph {
   private readonly nodes = new Map<string, Node>();
 
   private node(url: string): Node {
-    let node = this.nodes.get(url);
-    if (!node) this.nodes.set(url, (node = { imports: new Set(), staticImports: new Set(), importers: new Set() }));
+    const node = this.nodes.get(url) ?? { imports: new Set(), staticImports: new Set(), importers: new Set() };
+    this.nodes.set(url, node);
     return node;
   }
 

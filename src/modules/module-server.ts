@@ -8,7 +8,6 @@ import type { FileAccess } from '../server/paths.js';
 import { DependencyBundle, LOCK_FILES } from './deps.js';
 import { ModuleGraph } from './graph.js';
 import { loadState, type ModuleState, newState, resolutionKey, resolveAll } from './module-state.js';
-import { packageName } from './resolve.js';
 import type { StepContext } from './steps.js';
 import { computeVersions } from './versions.js';
 import { createHash } from 'node:crypto';
@@ -78,6 +77,9 @@ export class ModuleServer {
   /** Loads `root` and everything it imports (static and dynamic), its packages, and the versions. */
   crawl(root: string): Promise<void> {
     return this.exclusive(async () => {
+      // Known (versions are kept current by every change set): a page's thousand module requests must
+      // not each walk the graph and hash it again.
+      if (this.versions.has(root)) return;
       await this.loadReachable([root]);
       await this.ensurePackages();
       this.versions = computeVersions(this.graph, (url) => this.ownHash(url));

@@ -12,7 +12,7 @@ const servers: DevServer[] = [];
 const probes: WsProbe[] = [];
 
 afterEach(async () => {
-  probes.splice(0).forEach((probe) => probe.close());
+  for (const probe of probes.splice(0)) probe.close();
   await Promise.all(servers.splice(0).map((server) => server.close()));
   removeTempProjects();
 });
@@ -143,6 +143,23 @@ describe('modules served one by one', () => {
     saveFile(root, 'src/a.ts', 'export const a = (;\n');
     await vi.waitFor(() => expect(JSON.stringify(probe.messages)).toContain('"file":"src/a.ts"'), WAIT);
     expect((await get(server, '/src/a.ts')).status).toBe(200);
+    expect((await get(server, '/')).status).toBe(200);
+  });
+
+  it('reports a package that fails to pre-bundle, naming it and what to do, and keeps serving', async () => {
+    const root = tempProject({
+      ...PROJECT,
+      'node_modules/esm-pkg/index.js': 'export const esm = (;\n',
+    });
+    const server = await serve(root);
+    const probe = new WsProbe(WsProbe.url(server.url, await fetchToken(server.url)));
+    probes.push(probe);
+    await vi.waitFor(() => expect(probe.kinds()).toContain('hello'), WAIT);
+    expect((await get(server, '/src/main.ts')).status).toBe(200);
+    await vi.waitFor(() => expect(JSON.stringify(probe.messages)).toContain('Pre-bundling the packages'), WAIT);
+    const error = probe.messages.find((m) => m.kind === 'error');
+    expect(JSON.stringify(error)).toContain('esm-pkg');
+    expect(JSON.stringify(error)).toContain('npm install');
     expect((await get(server, '/')).status).toBe(200);
   });
 });
