@@ -79,7 +79,7 @@ export class ModuleServer {
     return this.exclusive(async () => {
       // Known (versions are kept current by every change set): a page's thousand module requests must
       // not each walk the graph and hash it again.
-      if (this.versions.has(root)) return;
+      if (this.versions.has(root) && this.states.get(root)?.sourceHash) return;
       await this.loadReachable([root]);
       await this.ensurePackages();
       this.versions = computeVersions(this.graph, (url) => this.ownHash(url));
@@ -202,8 +202,10 @@ export class ModuleServer {
       for (const url of this.byFile.get(file) ?? []) {
         outcome.claimed.add(file);
         const state = this.states.get(url) as ModuleState;
-        if (event === 'unlink') {
-          outcome.reload ??= `${url} was deleted`;
+        // The file rules again before its new bytes are read: it may now be a symlink to somewhere else.
+        if (event === 'unlink' || !('file' in (await this.options.access.resolve(url)))) {
+          outcome.reload ??= `${url} was deleted or may no longer be served`;
+          this.forget(url, state.file);
           continue;
         }
         if (await loadState(state, this.context, file !== state.file).catch(() => false)) changedUrls.add(url);
@@ -222,6 +224,12 @@ export class ModuleServer {
     for (const [url, version] of this.versions)
       if (previous.get(url) !== version) outcome.modules.push({ path: url, version });
     return outcome;
+  }
+
+  private forget(url: string, file: string): void {
+    this.states.delete(url);
+    this.byFile.get(file)?.delete(url);
+    this.graph.remove(url);
   }
 
   private async reresolve(state: ModuleState, changedUrls: Set<string>): Promise<void> {

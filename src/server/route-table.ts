@@ -12,6 +12,7 @@ import { clientScript, pageScript } from './routes/client-script.js';
 import { anyPath, at, dispatch, folder, type Route, type RouteRequest, under } from './routes/route.js';
 import { projectFiles } from './routes/static.js';
 import { type StatusSources, statusJson, statusPage } from './routes/status.js';
+import { reportRoute, type ReportHandler } from './routes/report.js';
 import type { HtmlTransform } from './static.js';
 
 /** What the routes answer from; the server builds it once. */
@@ -26,6 +27,8 @@ export interface RouteSources {
   corsHeaders(request: RouteRequest): Record<string, string>;
   /** Injects the client tag (and entry stylesheets or modulepreload links) into a served page. */
   injectClient: HtmlTransform;
+  /** A page's reports (errors, hot.send events, presence): the one route taking POST. */
+  report: ReportHandler;
   /** Modules served one by one with HMR; null on the bundled path (`build.bundle`). */
   modules: Modules | null;
 }
@@ -41,6 +44,8 @@ function devpushRoutes(s: RouteSources): Route[] {
     at([routePath('statusPage'), ROUTE_PREFIX.slice(0, -1)], statusPage(s.channel.hub)),
     // The status JSON that the status page, the tests and `npm run bench` read.
     at(routePath('status'), statusJson(s.status)),
+    // A page's reports: POST with origin + token + body cap + limits per page (src/report/route.ts).
+    at(routePath('report'), reportRoute(s.report)),
     // Images, fonts and chunks an entry imports, from the builder's memory; a miss is a 404.
     under(routePath('build'), buildOutputOnly(s.builder)),
     // The hot runtime every served module imports; cached for good under the URL naming its bytes.
