@@ -54,6 +54,12 @@ export const ROUTES = {
   hot: 'hot.js',
   /** Folder of the pre-bundled packages (one entry per specifier) and their shared chunks. */
   deps: 'deps/',
+  /**
+   * The React Refresh glue (client/react-refresh.ts) that modules transformed for Fast Refresh import first:
+   * it wires the project's `react-refresh` runtime into React before react-dom loads, and decides from a
+   * module's exports whether it is a refresh boundary.
+   */
+  refresh: 'react-refresh.js',
   /** `POST` of a page's reports (`PageReport`: errors, `hot.send` events, presence), token in the query. */
   report: 'report',
 } as const;

@@ -4,6 +4,8 @@
 import type { ResolvedConfig } from '../config/types.js';
 import { assetStep, jsonStep } from './data-steps.js';
 import { esbuildStep } from './esbuild-step.js';
+import { cssStep } from './css-step.js';
+import { refreshStep } from './refresh-step.js';
 
 /** The language a module is in at some point of the list. 'asset': any other file imported by a module. */
 export type ModuleLang = 'ts' | 'tsx' | 'js' | 'jsx' | 'css' | 'json' | 'asset';
@@ -37,7 +39,7 @@ export interface TransformStep {
 }
 
 /** The steps in order. hmr-react adds `react-refresh` before `esbuild` and `css` after it. */
-export const TRANSFORM_STEPS: readonly TransformStep[] = [esbuildStep, jsonStep, assetStep];
+export const TRANSFORM_STEPS: readonly TransformStep[] = [refreshStep, esbuildStep, cssStep, jsonStep, assetStep];
 
 /** The lang a file starts in, from its name. */
 export function langOf(file: string): ModuleLang {
