@@ -75,6 +75,7 @@ describe('build config', () => {
     const { build } = await resolveConfig({ root });
     expect(build).toEqual({
       entries: [],
+      bundle: false,
       target: ['es2020', 'safari15'],
       define: {},
       sourcemap: true,
