@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { DevpushError, describeValue } from '../errors.js';
 import { TRANSPORT_NAMES } from '../protocol.js';
 import { resolveBuild } from './build.js';
+import { DEFAULT_ENV_PREFIXES } from './env.js';
 import { CONFIG_FILE_NAMES, CONFIG_SCHEMA, DEFAULT_PORT } from './schema.js';
 import type { ResolvedConfig, UserConfig } from './types.js';
 import { isPlainObject, validateSection } from './validate.js';
@@ -126,12 +127,26 @@ function merge(base: UserConfig, over: UserConfig): UserConfig {
   return out as UserConfig;
 }
 
+/** An empty prefix would make every variable public (secrets included), so it is refused, as Vite does. */
+function resolveEnvPrefix(value: string | string[] | undefined): readonly string[] {
+  const prefixes = value === undefined ? DEFAULT_ENV_PREFIXES : typeof value === 'string' ? [value] : value;
+  if (prefixes.some((prefix) => prefix === '')) {
+    throw new DevpushError(
+      'envPrefix: "" would send every environment variable (secrets included) to the browser; use a prefix such as "DEVPUSH_".',
+    );
+  }
+  return prefixes;
+}
+
 function withDefaults(root: string, configFile: string | null, config: UserConfig): ResolvedConfig {
   const { server = {}, watch = {}, build = {}, channel = {} } = config;
   const configDir = configFile ? path.dirname(configFile) : root;
   return {
     root,
     configFile,
+    publicDir: config.publicDir === false ? null : path.resolve(root, config.publicDir ?? 'public'),
+    appType: config.appType ?? 'spa',
+    envPrefix: resolveEnvPrefix(config.envPrefix),
     server: {
       port: server.port ?? DEFAULT_PORT,
       host: server.host ?? 'localhost',

@@ -25,6 +25,12 @@ export type IgnoreMatcher = string | RegExp | ((path: string) => boolean);
 
 /** What a user writes in devpush.config.* (every key optional). Defaults are given in the JSDoc. */
 export interface UserConfig {
+  /** Folder whose files are served at the site root, untransformed (`public/favicon.svg` → `/favicon.svg`); false turns it off. Relative to the served folder. @default "public" */
+  publicDir?: string | false;
+  /** "spa": a page navigation to a path with no file gets the nearest index.html (client-side routes); "mpa": a 404. @default "spa" */
+  appType?: 'spa' | 'mpa';
+  /** Prefixes of the environment variables (from .env files and the shell) that pages see in `import.meta.env`. @default ["DEVPUSH_", "VITE_"] */
+  envPrefix?: string | string[];
   server?: {
     /** Port to listen on; a busy port moves to the next free one unless strictPort. @default 4800 */
     port?: number;
@@ -107,6 +113,10 @@ export interface ResolvedConfig {
   root: string;
   /** Absolute path of the config file read, or null. */
   configFile: string | null;
+  /** Absolute path of the public folder, or null when turned off. */
+  publicDir: string | null;
+  appType: 'spa' | 'mpa';
+  envPrefix: readonly string[];
   server: {
     port: number;
     host: string;

@@ -78,6 +78,10 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   const clientBundle = loadClientBundle(clientConfig);
   const statusBundle = loadClientBundle(clientConfig, 'status.js');
   const access = new FileAccess({ root: config.root, allow: options.fsAllow, deny: options.fsDeny });
+  const lookup = {
+    appType: config.appType,
+    publicAccess: config.publicDir ? new FileAccess({ root: config.publicDir, allow: [], deny: options.fsDeny }) : null,
+  };
   const builder: Builder = new Builder({
     root: config.root,
     settings: config.build,
@@ -181,7 +185,7 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
       return;
     }
     if (await handleBuildOutput(res, target.pathname, req)) return;
-    await serveStatic(req, res, target, access, injectClient);
+    await serveStatic(req, res, target, access, injectClient, lookup);
   }
 
   const http = createHttpServer(HTTP_SERVER_OPTIONS, (req, res) => {
