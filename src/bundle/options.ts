@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import type { ResolvedConfig } from '../config/types.js';
+import { tsconfigFor } from './tsconfig.js';
 import { ASSET_EXTENSIONS, ASSET_PREFIX, ENTRY_SUFFIX } from './outputs.js';
 
 export type BuildSettings = ResolvedConfig['build'];
@@ -32,7 +33,7 @@ export function entryOptions(entryFile: string, root: string, settings: BuildSet
     loader: { ...loader, ...settings.loader },
     alias: { ...settings.alias },
     external: [...settings.external],
-    ...(settings.tsconfig ? { tsconfig: settings.tsconfig } : {}),
+    ...tsconfigOption(entryFile, root, settings),
     // A runtime package only means something to the automatic transform, so naming one implies it.
     ...(settings.jsx || settings.jsxImportSource ? { jsx: settings.jsx ?? 'automatic' } : {}),
     ...(settings.jsxImportSource ? { jsxImportSource: settings.jsxImportSource } : {}),
@@ -40,4 +41,10 @@ export function entryOptions(entryFile: string, root: string, settings: BuildSet
     ...(settings.jsxFragment ? { jsxFragment: settings.jsxFragment } : {}),
     logLevel: 'silent',
   };
+}
+
+/** The configured tsconfig, else the one governing the entry (following a solution file's references). */
+function tsconfigOption(entryFile: string, root: string, settings: BuildSettings): { tsconfig?: string } {
+  const tsconfig = settings.tsconfig ?? tsconfigFor(entryFile, root);
+  return tsconfig ? { tsconfig } : {};
 }
