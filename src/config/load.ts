@@ -6,6 +6,7 @@ import { DevpushError, describeValue } from '../errors.js';
 import { TRANSPORT_NAMES } from '../protocol.js';
 import { resolveBuild } from './build.js';
 import { DEFAULT_ENV_PREFIXES } from './env.js';
+import { findViteConfig, readViteConfig } from './vite.js';
 import { CONFIG_FILE_NAMES, CONFIG_SCHEMA, DEFAULT_PORT } from './schema.js';
 import type { ResolvedConfig, UserConfig } from './types.js';
 import { isPlainObject, validateSection } from './validate.js';
@@ -29,7 +30,11 @@ export async function resolveConfig(inline: InlineConfig = {}): Promise<Resolved
 
   const configFile = fileOption === false ? null : findConfigFile(root, fileOption);
   const fromFile = configFile ? await loadConfigFile(configFile) : {};
-  return Object.freeze(withDefaults(root, configFile, merge(fromFile, inlineConfig)));
+  // A Vite project with no devpush config: what devpush understands of vite.config.* applies.
+  const viteFile = configFile === null && fileOption === undefined ? findViteConfig(root) : null;
+  const vite = viteFile ? await readViteConfig(viteFile) : null;
+  const resolved = withDefaults(root, configFile, merge(vite?.config ?? fromFile, inlineConfig));
+  return Object.freeze({ ...resolved, notices: vite ? [vite.notice] : [] });
 }
 
 function findConfigFile(root: string, explicit: string | undefined): string | null {
@@ -138,7 +143,7 @@ function resolveEnvPrefix(value: string | string[] | undefined): readonly string
   return prefixes;
 }
 
-function withDefaults(root: string, configFile: string | null, config: UserConfig): ResolvedConfig {
+function withDefaults(root: string, configFile: string | null, config: UserConfig): Omit<ResolvedConfig, 'notices'> {
   const { server = {}, watch = {}, build = {}, channel = {} } = config;
   const configDir = configFile ? path.dirname(configFile) : root;
   return {

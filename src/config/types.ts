@@ -113,6 +113,8 @@ export interface ResolvedConfig {
   root: string;
   /** Absolute path of the config file read, or null. */
   configFile: string | null;
+  /** Lines for the terminal at start-up about how the config was read (e.g. which vite.config keys apply). */
+  notices: readonly string[];
   /** Absolute path of the public folder, or null when turned off. */
   publicDir: string | null;
   appType: 'spa' | 'mpa';

@@ -212,6 +212,7 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   const port = await listen(http, bindHost, options.port, options.strictPort, (from, to) =>
     log.info(`Port ${from} is in use; using ${to} instead.`),
   );
+  for (const notice of config.notices) log.info(notice);
   const warning = exposureWarning(options.host, port, config.root);
   if (warning) log.warn(warning);
   const shownHost = options.host === LOOPBACK_DEFAULT || options.host === '127.0.0.1' ? 'localhost' : options.host;
