@@ -50,7 +50,14 @@ export const ROUTES = {
   boot: 'boot',
   /** Folder of build outputs (entry bundles, chunks, assets) served from the builder's memory. */
   build: 'build/',
+  /**
+   * The project's public env (`import.meta.env`): a module whose code reads it imports this default
+   * export. Never cached, so the next load after a `.env` edit sees the new values; modules stay immutable.
+   */
+  env: 'env.js',
 } as const;
+/** The name a module binds the env route's default export to (`import.meta.env = ENV_BINDING`). */
+export const ENV_BINDING = '__devpush_env';
 export type RouteName = keyof typeof ROUTES;
 
 /** The absolute path of a devpush route: `routePath('client')` is `/__devpush/client.js`. */

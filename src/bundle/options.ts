@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import type { ResolvedConfig } from '../config/types.js';
+import { ENV_BINDING, routePath } from '../protocol.js';
 import { tsconfigFor } from './tsconfig.js';
 import { ASSET_EXTENSIONS, ASSET_PREFIX, ENTRY_SUFFIX } from './outputs.js';
 
@@ -28,11 +29,14 @@ export function entryOptions(entryFile: string, root: string, settings: BuildSet
     publicPath: ASSET_PREFIX,
     target: [...[settings.target].flat()],
     // Packages commonly test process.env.NODE_ENV, which browsers do not have.
-    define: { 'process.env.NODE_ENV': '"development"', ...settings.define },
+    // import.meta.env is read from the env route at run time (so a .env edit needs no rebuild); the import
+    // is on the banner's line, which esbuild's source map accounts for.
+    define: { 'process.env.NODE_ENV': '"development"', 'import.meta.env': ENV_BINDING, ...settings.define },
+    banner: { js: `import ${ENV_BINDING} from ${JSON.stringify(routePath('env'))};` },
     sourcemap: settings.sourcemap ? 'external' : false,
     loader: { ...loader, ...settings.loader },
     alias: { ...settings.alias },
-    external: [...settings.external],
+    external: [routePath('env'), ...settings.external],
     ...tsconfigOption(entryFile, root, settings),
     // A runtime package only means something to the automatic transform, so naming one implies it.
     ...(settings.jsx || settings.jsxImportSource ? { jsx: settings.jsx ?? 'automatic' } : {}),

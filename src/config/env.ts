@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -133,4 +134,49 @@ export function publicEnv(
   for (const [name, value] of Object.entries(loaded)) if (isPublic(name)) env[name] = value;
   for (const [name, value] of Object.entries(processEnv)) if (value !== undefined && isPublic(name)) env[name] = value;
   return env;
+}
+
+/**
+ * The project's public env for this run, re-read when one of its `.env` files changes (the pages reload,
+ * and the next load sees the new values). `key` changes with the values, so transforms cached by it
+ * are made again.
+ */
+export class ProjectEnv {
+  private value: Readonly<Record<string, string | boolean>> = {};
+  private digest = '';
+
+  constructor(
+    private readonly root: string,
+    private readonly prefixes: readonly string[],
+    private readonly report: (problem: string) => void,
+  ) {
+    this.reload();
+  }
+
+  /** The `import.meta.env` object pages see now. */
+  get current(): Readonly<Record<string, string | boolean>> {
+    return this.value;
+  }
+
+  /** A short text that changes whenever `current` does. */
+  get key(): string {
+    return this.digest;
+  }
+
+  isEnvFile(file: string): boolean {
+    return path.dirname(file) === this.root && ENV_FILES.includes(path.basename(file));
+  }
+
+  /** Reads the files again; true when the public values changed. Bad lines are reported with file:line. */
+  reload(): boolean {
+    const loaded = loadEnvFiles(this.root);
+    for (const problem of loaded.problems)
+      this.report(`${problem.file}:${problem.line}: ${problem.message}; the line is skipped.`);
+    const next = Object.freeze(publicEnv(loaded.all, this.prefixes));
+    const digest = createHash('sha256').update(JSON.stringify(next)).digest('hex').slice(0, 16);
+    const changed = digest !== this.digest;
+    this.value = next;
+    this.digest = digest;
+    return changed;
+  }
 }

@@ -7,6 +7,7 @@ import type { LookupOptions } from './lookup.js';
 import type { FileAccess } from './paths.js';
 import { buildOutput, buildOutputOnly } from './routes/build-output.js';
 import { channelRoutes } from './routes/channel.js';
+import { envScript } from './routes/env.js';
 import { clientScript, pageScript } from './routes/client-script.js';
 import { anyPath, at, dispatch, folder, type Route, type RouteRequest, under } from './routes/route.js';
 import { projectFiles } from './routes/static.js';
@@ -20,6 +21,8 @@ export interface RouteSources {
   access: FileAccess;
   /** The public folder and the app type: how a path with no file of the root is looked up. */
   lookup: LookupOptions;
+  /** The public `import.meta.env` values now. */
+  env(): Readonly<Record<string, string | boolean>>;
   status: StatusSources;
   clientBundle: Buffer;
   statusBundle: Buffer;
@@ -40,6 +43,8 @@ function devpushRoutes(s: RouteSources): Route[] {
     at([routePath('statusPage'), ROUTE_PREFIX.slice(0, -1)], statusPage(s.channel.hub)),
     // The status JSON that the status page, the tests and `npm run bench` read.
     at(routePath('status'), statusJson(s.status)),
+    // import.meta.env's public values, read by modules and bundles that use it; never cached.
+    at(routePath('env'), envScript(s.env)),
     // Images, fonts and chunks an entry imports, from the builder's memory; a miss is a 404.
     under(routePath('build'), buildOutputOnly(s.builder)),
     // The channel's rungs and boot route; anything else under the prefix is a 404.

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Builder } from '../bundle/builder.js';
 import { entryStylesheetTag } from '../bundle/outputs.js';
 import { Channel } from '../channel/channel.js';
+import { ProjectEnv } from '../config/env.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { BOOT_PARAM, type ChannelStats, CURSOR_ATTRIBUTE, routePath, TOKEN_PARAM } from '../protocol.js';
@@ -73,6 +74,7 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   const hub = channel.hub;
   const clientConfig = { token, transports: channel.offered, heartbeatMs: config.channel.heartbeatMs };
   const access = new FileAccess({ root: config.root, allow: options.fsAllow, deny: options.fsDeny });
+  const env = new ProjectEnv(config.root, config.envPrefix, (problem) => log.warn(problem));
   const lookup = {
     appType: config.appType,
     publicAccess: config.publicDir ? new FileAccess({ root: config.publicDir, allow: [], deny: options.fsDeny }) : null,
@@ -100,6 +102,7 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     builder,
     access,
     lookup,
+    env: () => env.current,
     status: { hub, build: () => builder.stats(), watch: () => watcher?.stats() ?? null, timings: pipeline.timings },
     clientBundle: loadClientBundle(clientConfig),
     statusBundle: loadClientBundle(clientConfig, 'status.js'),
@@ -124,7 +127,11 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     ignore: config.watch.ignore,
     usePolling: config.watch.usePolling,
     interval: config.watch.interval,
-    onChange: (changes) => void pipeline.handle(changes),
+    onChange: (changes) => {
+      // Before the change set's reload goes out, so the reloaded page gets the new values.
+      if ([...changes.keys()].some((file) => env.isEnvFile(file))) env.reload();
+      void pipeline.handle(changes);
+    },
     onProblem: (message) => log.warn(message),
     onNotice: (message) => log.info(message),
   });
