@@ -1,4 +1,5 @@
 import type { ServerMessage } from '../src/protocol.js';
+import { hotRuntime, hotUpdate } from './hot-bridge.js';
 import { clearOverlay, showOverlay } from './overlay.js';
 
 const VERSION_PARAM = 'devpush';
@@ -8,6 +9,7 @@ export function apply(message: ServerMessage): void {
   switch (message.kind) {
     case 'reload':
     case 'resync':
+      hotRuntime()?.notify('devpush:beforeFullReload', { reason: message.reason });
       location.reload();
       return;
     case 'css':
@@ -17,7 +19,7 @@ export function apply(message: ServerMessage): void {
       swapImages(message.paths, message.version);
       return;
     case 'update':
-      location.reload(); // module-level HMR is not there yet (DESIGN §4)
+      hotUpdate(message);
       return;
     case 'error':
       showOverlay(message.source, message.errors);
@@ -27,6 +29,7 @@ export function apply(message: ServerMessage): void {
       return;
     case 'custom':
       window.dispatchEvent(new CustomEvent('devpush:custom', { detail: { event: message.event, data: message.data } }));
+      hotRuntime()?.notify(message.event, message.data);
       return;
     case 'hello':
     case 'ping':

@@ -20,8 +20,9 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'cl
 });
 await build({
   absWorkingDir: root,
-  // client.js goes into every page; status.js drives the live status page at /__devpush/.
-  entryPoints: { client: 'client/main.ts', status: 'client/status-page.ts' },
+  // client.js goes into every page; status.js drives the live status page at /__devpush/; hot.js is the
+  // hot runtime every served module imports (no per-run settings: module bytes stay the same across runs).
+  entryPoints: { client: 'client/main.ts', status: 'client/status-page.ts', hot: 'client/hot/index.ts' },
   outdir: 'dist/client',
   bundle: true,
   format: 'esm',

@@ -29,9 +29,14 @@ export function entryOptions(entryFile: string, root: string, settings: BuildSet
     publicPath: ASSET_PREFIX,
     target: [...[settings.target].flat()],
     // Packages commonly test process.env.NODE_ENV, which browsers do not have.
-    // import.meta.env is read from the env route at run time (so a .env edit needs no rebuild); the import
-    // is on the banner's line, which esbuild's source map accounts for.
-    define: { 'process.env.NODE_ENV': '"development"', 'import.meta.env': ENV_BINDING, ...settings.define },
+    // No HMR on the bundled path: `if (import.meta.hot)` blocks are dropped. import.meta.env is read from
+    // the env route at run time (a .env edit needs no rebuild); the banner's import carries it.
+    define: {
+      'process.env.NODE_ENV': '"development"',
+      'import.meta.hot': 'undefined',
+      'import.meta.env': ENV_BINDING,
+      ...settings.define,
+    },
     banner: { js: `import ${ENV_BINDING} from ${JSON.stringify(routePath('env'))};` },
     sourcemap: settings.sourcemap ? 'external' : false,
     loader: { ...loader, ...settings.loader },

@@ -3,6 +3,8 @@ import { SOURCE_ENTRY } from '../bundle/builder.js';
 import { describeProblem } from '../bundle/errors.js';
 import type { Hub } from '../channel/hub.js';
 import type { Logger } from '../log.js';
+import type { ModuleOutcome, ModuleServer } from '../modules/module-server.js';
+import type { BuildProblem } from '../protocol.js';
 import type { ChangeSet } from '../watch/coalesce.js';
 import { urlPathOf } from './static.js';
 import { idsBetween, preciseNow, RecentTimings } from './timing.js';
@@ -38,6 +40,7 @@ export class Pipeline {
     private readonly builder: Builder,
     private readonly hub: Hub,
     private readonly log: Logger,
+    private readonly modules: ModuleServer | null = null,
   ) {}
 
   handle(changes: ChangeSet): Promise<void> {
@@ -53,8 +56,9 @@ export class Pipeline {
   private async process(changes: ChangeSet, flushedAt: number): Promise<void> {
     const startedAt = preciseNow();
     const plan: Plan = { reload: [], css: [], img: [] };
+    const moduleOutcome = this.modules ? await this.modules.handle(changes) : null;
     for (const [file, event] of changes) {
-      if (this.builder.uses(file) || event === 'addDir') continue;
+      if (this.builder.uses(file) || event === 'addDir' || moduleOutcome?.claimed.has(file)) continue;
       this.classify(file, event, plan);
     }
     const effects = await this.builder.rebuild(changes);
@@ -62,7 +66,11 @@ export class Pipeline {
     const cpuBefore = process.cpuUsage();
     const idBefore = this.hub.currentId;
     for (const effect of effects) this.applyBuild(effect, plan);
-    this.publish(plan);
+    if (moduleOutcome?.reload) {
+      this.log.info(`full reload: ${moduleOutcome.reload}`);
+      plan.reload.push(...moduleOutcome.claimed);
+    }
+    this.publish(plan, moduleOutcome);
     const cpu = process.cpuUsage(cpuBefore);
     const publishedAt = preciseNow();
     this.logRebuild(effects);
@@ -145,7 +153,25 @@ export class Pipeline {
     this.log.info(`rebuilt ${parts.join(', ')}`);
   }
 
-  private publish(plan: Plan): void {
+  /** A module failed to transform or to resolve an import (sticky until fixed), or was fixed. */
+  moduleProblems(url: string, problems: BuildProblem[] | null): void {
+    const key = `${STICKY_BUILD_ERROR}:${url}`;
+    if (!problems) {
+      if (this.hub.clearSticky(key)) {
+        this.log.info(`fixed: ${url}`);
+        this.hub.publish({ kind: 'error-cleared', source: url });
+      }
+      return;
+    }
+    for (const problem of problems) this.log.error(`error in ${url}: ${describeProblem(problem)}${frameOf(problem)}`);
+    this.hub.publishSticky(key, { kind: 'error', source: url, errors: problems });
+  }
+
+  private publish(plan: Plan, modules: ModuleOutcome | null = null): void {
+    if (!plan.reload.length && modules?.changed.length && modules.modules.length) {
+      this.hub.publish({ kind: 'update', changed: modules.changed, modules: modules.modules });
+      this.log.info(`hmr update: ${modules.changed.join(', ')}`);
+    }
     if (plan.reload.length) {
       // The reload covers the swaps too; the message still names every file, so nothing is dropped.
       const paths = [...plan.reload, ...plan.css, ...plan.img];

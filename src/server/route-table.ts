@@ -2,12 +2,14 @@
 // route, write its handler in routes/ and add its line here (and its rules test in test/security).
 import type { Builder } from '../bundle/builder.js';
 import type { Channel } from '../channel/channel.js';
+import type { Modules } from '../modules/index.js';
 import { ROUTE_PREFIX, routePath } from '../protocol.js';
 import type { LookupOptions } from './lookup.js';
 import type { FileAccess } from './paths.js';
 import { buildOutput, buildOutputOnly } from './routes/build-output.js';
 import { channelRoutes } from './routes/channel.js';
 import { envScript } from './routes/env.js';
+import { hotRuntime, moduleFiles, packageFiles } from './routes/modules.js';
 import { clientScript, pageScript } from './routes/client-script.js';
 import { anyPath, at, dispatch, folder, type Route, type RouteRequest, under } from './routes/route.js';
 import { projectFiles } from './routes/static.js';
@@ -28,8 +30,10 @@ export interface RouteSources {
   statusBundle: Buffer;
   /** Cross-origin read headers for a listed origin (empty for any other). */
   corsHeaders(request: RouteRequest): Record<string, string>;
-  /** Injects the client tag (and entry stylesheets) into a served page. */
+  /** Injects the client tag (and entry stylesheets or modulepreload links) into a served page. */
   injectClient: HtmlTransform;
+  /** Modules served one by one with HMR; null on the bundled path (`build.bundle`). */
+  modules: Modules | null;
 }
 
 /** Routes under ROUTE_PREFIX, matched on the path as sent; nothing there is ever a project file. */
@@ -47,6 +51,10 @@ function devpushRoutes(s: RouteSources): Route[] {
     at(routePath('env'), envScript(s.env)),
     // Images, fonts and chunks an entry imports, from the builder's memory; a miss is a 404.
     under(routePath('build'), buildOutputOnly(s.builder)),
+    // The hot runtime every served module imports; cached for good under the URL naming its bytes.
+    ...(s.modules ? [at(routePath('hot'), hotRuntime(s.modules.hot))] : []),
+    // Pre-bundled packages and their chunks, from memory; a miss is a 404.
+    ...(s.modules ? [under(routePath('deps'), packageFiles(s.modules.responder))] : []),
     // The channel's rungs and boot route; anything else under the prefix is a 404.
     anyPath(channelRoutes(s.channel, s.corsHeaders)),
   ];
@@ -58,6 +66,8 @@ export function routeTable(s: RouteSources): Route[] {
   return [
     // devpush's own routes: reserved, even when the project has a `__devpush` folder.
     folder(ROUTE_PREFIX, (request) => dispatch(devpush, { ...request, pathname: request.url.pathname })),
+    // Source modules one by one (`/src/main.ts`, `?import` of other files), through the file rules.
+    ...(s.modules ? [anyPath(moduleFiles(s.modules.responder))] : []),
     // Built entries at the URL the page names (`/src/main.ts`, its `.css` and maps), from memory.
     anyPath(buildOutput(s.builder)),
     // The project's own files (public/ at the site root, SPA fallback for page navigations), pages with the client injected.

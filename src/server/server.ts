@@ -3,6 +3,7 @@ import { Builder } from '../bundle/builder.js';
 import { entryStylesheetTag } from '../bundle/outputs.js';
 import { Channel } from '../channel/channel.js';
 import { ProjectEnv } from '../config/env.js';
+import { createModules } from '../modules/index.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { BOOT_PARAM, type ChannelStats, CURSOR_ATTRIBUTE, routePath, TOKEN_PARAM } from '../protocol.js';
@@ -87,13 +88,19 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
       return 'file' in found ? found.file : null;
     },
   });
-  const pipeline = new Pipeline(config.root, builder, hub, log);
+  // Module scripts are served module by module with HMR, unless the config asks for the bundled path.
+  const modules = config.build.bundle
+    ? null
+    : createModules(config, access, (url, problems) => pipeline.moduleProblems(url, problems));
+  const pipeline = new Pipeline(config.root, builder, hub, log, modules?.server ?? null);
   builder.setListener(pipeline);
   let watcher: Watcher | null = null;
 
-  const injectClient = (html: string, urlPath: string) => {
+  const injectClient = async (html: string, urlPath: string) => {
     channel.warmUp();
-    const entryStyles = builder.discover(html, urlPath).map(entryStylesheetTag).join('');
+    const entryStyles = modules
+      ? await modules.responder.preloadTags(html, urlPath)
+      : builder.discover(html, urlPath).map(entryStylesheetTag).join('');
     const client = `<script type="module" src="${routePath('client')}?${BOOT_PARAM}=${hub.bootId}" ${CURSOR_ATTRIBUTE}="${hub.currentId}"></script>`;
     return injectTag(html, `${entryStyles}${client}`);
   };
@@ -113,6 +120,7 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
       return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
     },
     injectClient,
+    modules,
   });
 
   const http = createHttpServer(routes, guard, channel, log);
@@ -137,10 +145,11 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   });
 
   // Declared entries are built now, so their first request does not wait for esbuild.
-  void builder.start().then((missing) => {
-    for (const url of missing)
-      log.warn(`build.entries: "${url}" names no file that can be served from ${config.root}; check the path.`);
-  });
+  if (!modules)
+    void builder.start().then((missing) => {
+      for (const url of missing)
+        log.warn(`build.entries: "${url}" names no file that can be served from ${config.root}; check the path.`);
+    });
 
   let closing: Promise<void> | null = null;
   return {
