@@ -3,6 +3,7 @@
 // After the last step the module must be JavaScript (lang 'js'). Outputs are cached by content.
 import type { ResolvedConfig } from '../config/types.js';
 import { assetStep, jsonStep } from './data-steps.js';
+import { envStep } from './env-step.js';
 import { esbuildStep } from './esbuild-step.js';
 
 /** The language a module is in at some point of the list. 'asset': any other file imported by a module. */
@@ -37,7 +38,7 @@ export interface TransformStep {
 }
 
 /** The steps in order. hmr-react adds `react-refresh` before `esbuild` and `css` after it. */
-export const TRANSFORM_STEPS: readonly TransformStep[] = [esbuildStep, jsonStep, assetStep];
+export const TRANSFORM_STEPS: readonly TransformStep[] = [esbuildStep, envStep, jsonStep, assetStep];
 
 /** The lang a file starts in, from its name. */
 export function langOf(file: string): ModuleLang {
