@@ -83,3 +83,28 @@ function isFile(file: string): boolean {
     return false;
   }
 }
+
+/** The compiler options a module's transform and resolution take from its tsconfig (no `extends` followed). */
+export interface ModuleCompilerOptions {
+  /** Folder of the tsconfig: `baseUrl` and `paths` are relative to it. */
+  dir: string;
+  options: {
+    jsx?: string;
+    jsxImportSource?: string;
+    jsxFactory?: string;
+    jsxFragmentFactory?: string;
+    experimentalDecorators?: boolean;
+    useDefineForClassFields?: boolean;
+    baseUrl?: string;
+    paths?: Record<string, string[]>;
+  };
+}
+
+/** The compilerOptions of the tsconfig governing `file` (see tsconfigFor), or null. */
+export function compilerOptionsFor(file: string, root: string): ModuleCompilerOptions | null {
+  const configFile = tsconfigFor(file, root);
+  const config = configFile ? (readTsconfig(configFile) as { compilerOptions?: unknown } | null) : null;
+  const options = config?.compilerOptions;
+  if (!configFile || typeof options !== 'object' || options === null) return null;
+  return { dir: path.dirname(configFile), options: options as ModuleCompilerOptions['options'] };
+}

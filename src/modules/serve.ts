@@ -6,6 +6,7 @@ import { HOT_CONTEXT_BINDING, IMPORT_PARAM, MODULE_VERSION_PARAM, routePath } fr
 import type { FileAccess, Target } from '../server/paths.js';
 import { sendText } from '../server/respond.js';
 import { rewriteImports } from './lexer.js';
+import { parseModuleId, requestedId, versionedUrl } from './queries.js';
 import type { ModuleServer } from './module-server.js';
 import type { ModuleState } from './module-state.js';
 import { langOf } from './steps.js';
@@ -35,14 +36,16 @@ export class ModuleResponder {
   }
 
   async respond(req: IncomingMessage, res: ServerResponse, target: Target): Promise<void> {
-    const url = target.pathname;
+    const url = requestedId(target.pathname, target.url.searchParams);
     // The same containment and deny rules as every route that reads a file, before anything is read.
-    const found = await this.access.resolve(url);
+    const found = await this.access.resolve(target.pathname);
     if (!('file' in found)) {
       sendText(res, found.status, found.reason);
       return;
     }
     await this.modules.crawl(url);
+    // Browsers name a worker's script and its imports `Sec-Fetch-Dest: worker`.
+    if (/^(shared)?worker$/.test(String(req.headers['sec-fetch-dest']))) this.modules.markWorker(url);
     const state = this.modules.state(url);
     const version = this.modules.versionOf(url);
     if (!state || !version) {
@@ -79,9 +82,10 @@ export class ModuleResponder {
       const to = state.resolved.get(site.specifier);
       if (to?.kind === 'package') return this.modules.deps.urlOf(to.specifier);
       if (to?.kind !== 'file') return null;
-      imports[site.specifier] = to.url;
-      const query = /^(js|ts|tsx|jsx)$/.test(langOf(to.file)) ? '' : `${IMPORT_PARAM}&`;
-      return `${encodeURI(to.url)}?${query}${MODULE_VERSION_PARAM}=${this.modules.versionOf(to.url) ?? '0'}`;
+      const { path, query } = parseModuleId(to.url);
+      imports[site.specifier] = path;
+      const asImport = query !== null || !/^(js|ts|tsx|jsx)$/.test(langOf(to.file));
+      return versionedUrl(to.url, this.modules.versionOf(to.url) ?? '0', asImport);
     });
     // One line, no newline: the module's own line numbers (and its source map) stay right.
     const prelude = `import { createHotContext as ${HOT_CONTEXT_BINDING} } from ${JSON.stringify(this.hotUrl)};import.meta.hot = ${HOT_CONTEXT_BINDING}(import.meta.url, ${JSON.stringify(imports)});`;

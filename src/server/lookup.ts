@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
-import type { FileAccess, Refusal, ResolvedFile } from './paths.js';
+import { FileAccess, type FileAccessOptions, type Refusal, type ResolvedFile } from './paths.js';
 
 /** How a path with no file is answered: "spa" gives the nearest index.html to page navigations, "mpa" a 404. */
 export type AppType = 'spa' | 'mpa';
@@ -56,5 +56,26 @@ async function nearestIndex(urlPath: string, access: FileAccess): Promise<Resolv
     if ('file' in index) return { ...index, index: false };
     if (dir === '/') return null;
     dir = path.posix.dirname(dir.replace(/\/$/, '')) || '/';
+  }
+}
+
+/**
+ * The folder's files with the public folder's at the site root first, as `lookupFile` finds them: what
+ * modules read, so `import logo from '/logo.svg'` finds public/logo.svg under the same rules.
+ */
+export class SiteAccess extends FileAccess {
+  constructor(
+    options: FileAccessOptions,
+    private readonly publicAccess: FileAccess | null,
+  ) {
+    super(options);
+  }
+
+  override async resolve(urlPath: string): Promise<ResolvedFile | Refusal> {
+    if (this.publicAccess && !urlPath.endsWith('/')) {
+      const fromPublic = await this.publicAccess.resolve(urlPath);
+      if ('file' in fromPublic) return fromPublic;
+    }
+    return super.resolve(urlPath);
   }
 }

@@ -13,6 +13,7 @@ import { exposureWarning } from './exposure.js';
 import { Guard } from './guard.js';
 import { createHttpServer, listenOn } from './http.js';
 import { injectTag } from './inject.js';
+import { SiteAccess } from './lookup.js';
 import { FileAccess } from './paths.js';
 import { Pipeline } from './pipeline.js';
 import { routeTable } from './route-table.js';
@@ -91,8 +92,12 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   // Module scripts are served module by module with HMR, unless the config asks for the bundled path.
   const modules = config.build.bundle
     ? null
-    : createModules(config, access, (url, problems) => pipeline.moduleProblems(url, problems));
-  const pipeline = new Pipeline(config.root, builder, hub, log, modules?.server ?? null);
+    : createModules(
+        config,
+        new SiteAccess({ root: config.root, allow: options.fsAllow, deny: options.fsDeny }, lookup.publicAccess),
+        (url, problems) => pipeline.moduleProblems(url, problems),
+      );
+  const pipeline = new Pipeline(config.root, builder, hub, log, modules?.server ?? null, config.publicDir);
   builder.setListener(pipeline);
   let watcher: Watcher | null = null;
 
