@@ -205,8 +205,10 @@ export class ModuleServer {
         continue;
       }
       for (const url of this.byFile.get(file) ?? []) {
-        outcome.claimed.add(file);
         const state = this.states.get(url) as ModuleState;
+        // An imported image is only its URL: a save changes the file, not the module; the static rules swap it.
+        if (event === 'change' && state.lang === 'asset' && state.query === null) continue;
+        outcome.claimed.add(file);
         if (event === 'unlink') {
           outcome.reload ??= `${url} was deleted`;
           continue;
