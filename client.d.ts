@@ -1,3 +1,4 @@
+/// <reference path="./client-assets.d.ts" />
 // Types of `import.meta.hot` for projects served by devpush. Add `"types": ["devpush/client"]` to the
 // project's tsconfig (or `/// <reference types="devpush/client" />` in one file) and
 // `if (import.meta.hot) import.meta.hot.accept()` type-checks. `import.meta.hot` is undefined wherever

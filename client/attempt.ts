@@ -1,4 +1,4 @@
-import type { HelloMessage, ServerMessage } from '../src/protocol.js';
+import { type HelloMessage, parseMessage, type ServerMessage } from '../src/protocol.js';
 import type { ClientTransport, Connection } from './transports/transport.js';
 
 export interface AttemptEvents {
@@ -36,14 +36,4 @@ export function openAttempt(
     closed: (_reason, fatal = false) => events.closed(up, fatal),
     continueUrl: () => url(true),
   });
-}
-
-/** A message's JSON text; null for anything that is not an object with a kind. */
-export function parseMessage(text: string): ServerMessage | null {
-  try {
-    const value = JSON.parse(text) as ServerMessage;
-    return typeof value === 'object' && value !== null && typeof value.kind === 'string' ? value : null;
-  } catch {
-    return null;
-  }
 }

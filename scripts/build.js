@@ -31,3 +31,17 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+// The React Refresh glue imports the project's own `react-refresh`, left as a bare import here: the
+// server points it at the project's pre-bundled copy when it serves the glue.
+await build({
+  absWorkingDir: root,
+  entryPoints: { 'react-refresh': 'client/react-refresh.ts' },
+  outdir: 'dist/client',
+  bundle: true,
+  external: ['react-refresh/runtime'],
+  format: 'esm',
+  target: 'es2020',
+  minifySyntax: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});

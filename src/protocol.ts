@@ -59,6 +59,12 @@ export const ROUTES = {
    * export. Never cached, so the next load after a `.env` edit sees the new values; modules stay immutable.
    */
   env: 'env.js',
+  /**
+   * The React Refresh glue (client/react-refresh.ts) that modules transformed for Fast Refresh import first:
+   * it wires the project's `react-refresh` runtime into React before react-dom loads, and decides from a
+   * module's exports whether it is a refresh boundary.
+   */
+  refresh: 'react-refresh.js',
 } as const;
 /** The name a module binds the env route's default export to (`import.meta.env = ENV_BINDING`). */
 export const ENV_BINDING = '__devpush_env';
@@ -73,9 +79,6 @@ export function routePath(name: RouteName): string {
 export function channelPath(rung: TransportName): string {
   return `${ROUTE_PREFIX}${rung}`;
 }
-
-/** @deprecated kept for the client while it is split; use `ROUTES.boot`. */
-export const BOOT_ROUTE = ROUTES.boot;
 
 /** What the boot route answers: which server run this is, and its newest message id. */
 export interface BootAnswer {

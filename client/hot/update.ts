@@ -1,7 +1,7 @@
 // Applying an update: find the boundaries from what the running modules registered, re-run them at their
 // new versions, call the accept callbacks. A change with no boundary on some path reloads the page once.
 import type { ModuleNamespace } from '../../client.js';
-import type { HotFailure, UpdateMessage } from '../../src/protocol.js';
+import { type HotFailure, IMPORT_PARAM, type UpdateMessage } from '../../src/protocol.js';
 import { dropListenersOf, emit } from './events.js';
 import {
   forgetRecord,
@@ -158,7 +158,9 @@ function rerunning(path: string): ModuleRecord[] {
 /** The URL that runs `path` anew: its newest version; the same version again gets a fresh `t` so it re-runs. */
 function urlFor(path: string, record: ModuleRecord | undefined, force = true): string {
   const version = versionOf(path);
-  const url = version ? `${path}?v=${version}` : path;
+  // A CSS or JSON module runs from `?import&v=…` (without `import` the server sends the file as it is).
+  const asImport = record !== undefined && new URL(record.url, location.href).searchParams.has(IMPORT_PARAM);
+  const url = version ? `${path}?${asImport ? `${IMPORT_PARAM}&` : ''}v=${version}` : path;
   if (!force || !record || stripT(record.url) !== url) return url;
   return `${url}${url.includes('?') ? '&' : '?'}t=${++forced}`;
 }

@@ -43,7 +43,14 @@ export class DependencyBundle {
     const missing = [...specifiers].filter((specifier) => !this.specifiers.has(specifier));
     if (missing.length === 0) return this.building.then(() => false);
     for (const specifier of missing) this.specifiers.add(specifier);
-    const run = this.building.then(() => this.build());
+    // A failed bundle forgets what it added: the next change set tries again (the user may have run
+    // npm install, or dropped the import), so a later good save recovers without a restart.
+    const run = this.building.then(() =>
+      this.build().catch((error: unknown) => {
+        for (const specifier of missing) this.specifiers.delete(specifier);
+        throw error;
+      }),
+    );
     this.building = run.catch(() => {});
     return run.then(() => true);
   }

@@ -85,6 +85,9 @@ export class ModuleServer {
   /** Loads `root` and everything it imports (static and dynamic), its packages, and the versions. */
   crawl(root: string): Promise<void> {
     return this.exclusive(async () => {
+      // Known (versions are kept current by every change set): a page's thousand module requests must
+      // not each walk the graph and hash it again.
+      if (this.versions.has(root)) return;
       await this.loadReachable([root]);
       await this.ensurePackages();
       this.versions = computeVersions(this.graph, (url) => this.ownHash(url));

@@ -8,6 +8,8 @@ import { inlineStep, rawStep, urlStep, workerStep } from './query-steps.js';
 import { assetUrlStep } from './asset-url-step.js';
 import { envStep } from './env-step.js';
 import { esbuildStep } from './esbuild-step.js';
+import { cssStep } from './css-step.js';
+import { refreshStep } from './refresh-step.js';
 
 /** The language a module is in at some point of the list. 'asset': any other file imported by a module. */
 export type ModuleLang = 'ts' | 'tsx' | 'js' | 'jsx' | 'css' | 'json' | 'asset';
@@ -48,9 +50,11 @@ export const TRANSFORM_STEPS: readonly TransformStep[] = [
   urlStep,
   inlineStep,
   workerStep,
+  refreshStep,
   esbuildStep,
   envStep,
   assetUrlStep,
+  cssStep,
   jsonStep,
   assetStep,
 ];

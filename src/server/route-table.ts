@@ -9,7 +9,7 @@ import type { FileAccess } from './paths.js';
 import { buildOutput, buildOutputOnly } from './routes/build-output.js';
 import { channelRoutes } from './routes/channel.js';
 import { envScript } from './routes/env.js';
-import { hotRuntime, moduleFiles, packageFiles } from './routes/modules.js';
+import { hotRuntime, moduleFiles, packageFiles, refreshGlueFile } from './routes/modules.js';
 import { clientScript, pageScript } from './routes/client-script.js';
 import { anyPath, at, dispatch, folder, type Route, type RouteRequest, under } from './routes/route.js';
 import { projectFiles } from './routes/static.js';
@@ -55,6 +55,8 @@ function devpushRoutes(s: RouteSources): Route[] {
     ...(s.modules ? [at(routePath('hot'), hotRuntime(s.modules.hot))] : []),
     // Pre-bundled packages and their chunks, from memory; a miss is a 404.
     ...(s.modules ? [under(routePath('deps'), packageFiles(s.modules.responder))] : []),
+    // The React Refresh glue that .jsx/.tsx modules of a React project import first.
+    ...(s.modules ? [at(routePath('refresh'), refreshGlueFile(s.modules.server.deps))] : []),
     // The channel's rungs and boot route; anything else under the prefix is a 404.
     anyPath(channelRoutes(s.channel, s.corsHeaders)),
   ];

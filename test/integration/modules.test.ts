@@ -145,4 +145,21 @@ describe('modules served one by one', () => {
     expect((await get(server, '/src/a.ts')).status).toBe(200);
     expect((await get(server, '/')).status).toBe(200);
   });
+
+  it('reports a package that fails to pre-bundle, naming it and what to do, and keeps serving', async () => {
+    const root = tempProject({
+      ...PROJECT,
+      'node_modules/esm-pkg/index.js': 'export const esm = (;\n',
+    });
+    const server = await serve(root);
+    const probe = new WsProbe(WsProbe.url(server.url, await fetchToken(server.url)));
+    probes.push(probe);
+    await vi.waitFor(() => expect(probe.kinds()).toContain('hello'), WAIT);
+    expect((await get(server, '/src/main.ts')).status).toBe(200);
+    await vi.waitFor(() => expect(JSON.stringify(probe.messages)).toContain('Pre-bundling the packages'), WAIT);
+    const error = probe.messages.find((m) => m.kind === 'error');
+    expect(JSON.stringify(error)).toContain('esm-pkg');
+    expect(JSON.stringify(error)).toContain('npm install');
+    expect((await get(server, '/')).status).toBe(200);
+  });
 });
