@@ -7,6 +7,7 @@ import type { ImportQuery } from './queries.js';
 import { inlineStep, rawStep, urlStep, workerStep } from './query-steps.js';
 import { assetUrlStep } from './asset-url-step.js';
 import { envStep } from './env-step.js';
+import { globStep } from './glob-step.js';
 import { esbuildStep } from './esbuild-step.js';
 import { cssStep } from './css-step.js';
 import { refreshStep } from './refresh-step.js';
@@ -54,6 +55,7 @@ export const TRANSFORM_STEPS: readonly TransformStep[] = [
   esbuildStep,
   envStep,
   assetUrlStep,
+  globStep,
   cssStep,
   jsonStep,
   assetStep,

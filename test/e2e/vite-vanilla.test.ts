@@ -75,6 +75,14 @@ describe("an app made from Vite's vanilla-ts template, unchanged", () => {
     await page.close();
   });
 
+  it('expands import.meta.glob, eager and lazy', async () => {
+    const { page } = await open();
+    await expect
+      .poll(() => page.locator('#app').getAttribute('data-glob'))
+      .toBe('./pages/about.ts,./pages/home.ts About,Home lazy About');
+    await page.close();
+  });
+
   it('gives import.meta.env as Vite does, .env.local over .env, and nothing without the prefix', async () => {
     const { page } = await open();
     await expect.poll(() => text(page, '#env')).toBe('development true false / false from .env.local');
