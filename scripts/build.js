@@ -2,7 +2,7 @@
 // browser client (esbuild → dist/client/client.js, one ES module). Runs on `npm install` via `prepare`.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const require = createRequire(import.meta.url);
@@ -45,3 +45,5 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+// `require('devpush')` from CommonJS goes through this file (package.json "exports" → "require").
+copyFileSync(new URL('require.cjs', import.meta.url), new URL('../dist/require.cjs', import.meta.url));

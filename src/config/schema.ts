@@ -1,4 +1,5 @@
 import { describeValue, didYouMean } from '../errors.js';
+import { LOG_LEVELS } from '../log.js';
 import { TRANSPORT_NAMES } from '../protocol.js';
 import { BUILD_SCHEMA } from './build.js';
 import { rules, type Section } from './validate.js';
@@ -23,6 +24,8 @@ export const CONFIG_SCHEMA: Section = {
   publicDir: either(string(), { expected: 'false', test: (v) => v === false }),
   appType: oneOf(['spa', 'mpa']),
   envPrefix: either(string(), arrayOf(string())),
+  logLevel: oneOf(LOG_LEVELS),
+  client: { forwardConsole: boolean() },
   server: {
     port: integer(0, 65535),
     host: string(),

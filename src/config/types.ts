@@ -1,3 +1,4 @@
+import type { LogLevel } from '../log.js';
 import type { TransportName } from '../protocol.js';
 
 /** JSX compilation modes that give code a browser runs ("preserve" would not). */
@@ -31,6 +32,12 @@ export interface UserConfig {
   appType?: 'spa' | 'mpa';
   /** Prefixes of the environment variables (from .env files and the shell) that pages see in `import.meta.env`. @default ["DEVPUSH_", "VITE_"] */
   envPrefix?: string | string[];
+  /** How much the terminal shows: "info" (everything), "warn", "error" or "silent". @default "info" */
+  logLevel?: LogLevel;
+  client?: {
+    /** Also show the pages' `console.error` calls in the terminal (uncaught errors always are). @default false */
+    forwardConsole?: boolean;
+  };
   server?: {
     /** Port to listen on; a busy port moves to the next free one unless strictPort. @default 4800 */
     port?: number;
@@ -124,6 +131,10 @@ export interface ResolvedConfig {
   publicDir: string | null;
   appType: 'spa' | 'mpa';
   envPrefix: readonly string[];
+  logLevel: LogLevel;
+  client: {
+    forwardConsole: boolean;
+  };
   server: {
     port: number;
     host: string;

@@ -14,6 +14,7 @@ import { clientScript, pageScript } from './routes/client-script.js';
 import { anyPath, at, dispatch, folder, type Route, type RouteRequest, under } from './routes/route.js';
 import { projectFiles } from './routes/static.js';
 import { type StatusSources, statusJson, statusPage } from './routes/status.js';
+import { reportRoute, type ReportHandler } from './routes/report.js';
 import type { HtmlTransform } from './static.js';
 
 /** What the routes answer from; the server builds it once. */
@@ -34,6 +35,8 @@ export interface RouteSources {
   injectClient: HtmlTransform;
   /** Modules served one by one with HMR; null on the bundled path (`build.bundle`). */
   modules: Modules | null;
+  /** A page's reports (errors, hot.send events, presence): the one route taking POST. */
+  report: ReportHandler;
 }
 
 /** Routes under ROUTE_PREFIX, matched on the path as sent; nothing there is ever a project file. */
@@ -49,6 +52,8 @@ function devpushRoutes(s: RouteSources): Route[] {
     at(routePath('status'), statusJson(s.status)),
     // import.meta.env's public values, read by modules and bundles that use it; never cached.
     at(routePath('env'), envScript(s.env)),
+    // A page's reports: POST with origin + token + body cap + limits per page (src/report/route.ts).
+    at(routePath('report'), reportRoute(s.report)),
     // Images, fonts and chunks an entry imports, from the builder's memory; a miss is a 404.
     under(routePath('build'), buildOutputOnly(s.builder)),
     // The hot runtime every served module imports; cached for good under the URL naming its bytes.
