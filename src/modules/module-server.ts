@@ -87,7 +87,7 @@ export class ModuleServer {
     return this.exclusive(async () => {
       // Known (versions are kept current by every change set): a page's thousand module requests must
       // not each walk the graph and hash it again.
-      if (this.versions.has(root)) return;
+      if (this.versions.has(root) && this.states.get(root)?.sourceHash) return;
       await this.loadReachable([root]);
       await this.ensurePackages();
       this.versions = computeVersions(this.graph, (url) => this.ownHash(url));
@@ -212,8 +212,10 @@ export class ModuleServer {
         // An imported image is only its URL: a save changes the file, not the module; the static rules swap it.
         if (event === 'change' && state.lang === 'asset' && state.query === null) continue;
         outcome.claimed.add(file);
-        if (event === 'unlink') {
-          outcome.reload ??= `${url} was deleted`;
+        // The file rules again before its new bytes are read: it may now be a symlink to somewhere else.
+        if (event === 'unlink' || !('file' in (await this.options.access.resolve(parseModuleId(url).path)))) {
+          outcome.reload ??= `${url} was deleted or may no longer be served`;
+          this.forget(url, state.file);
           continue;
         }
         if (await loadState(state, this.context, file !== state.file).catch(() => false)) changedUrls.add(url);
@@ -238,6 +240,12 @@ export class ModuleServer {
     for (const [url, version] of this.versions)
       if (previous.get(url) !== version) outcome.modules.push({ path: url, version });
     return outcome;
+  }
+
+  private forget(url: string, file: string): void {
+    this.states.delete(url);
+    this.byFile.get(file)?.delete(url);
+    this.graph.remove(url);
   }
 
   private async reresolve(state: ModuleState, changedUrls: Set<string>): Promise<void> {

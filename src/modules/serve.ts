@@ -37,9 +37,12 @@ export class ModuleResponder {
 
   async respond(req: IncomingMessage, res: ServerResponse, target: Target): Promise<void> {
     const url = requestedId(target.pathname, target.url.searchParams);
-    // The same containment and deny rules as every route that reads a file, before anything is read.
-    const found = await this.access.resolve(target.pathname);
-    if (!('file' in found)) {
+    // The same containment and deny rules as every route that reads a file, before anything is read. A
+    // module already loaded passed them when its file was read (its bytes are served from memory), so
+    // only the name check runs again: a page's thousand module requests skip a realpath and a stat each.
+    const loaded = this.modules.state(url)?.good && !this.access.isDenied(target.pathname);
+    const found = loaded ? null : await this.access.resolve(target.pathname);
+    if (found && !('file' in found)) {
       sendText(res, found.status, found.reason);
       return;
     }

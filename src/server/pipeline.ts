@@ -189,19 +189,17 @@ export class Pipeline {
     if (!problems) {
       if (this.hub.clearSticky(key)) {
         this.log.info(`fixed: ${url}`);
-        this.hub.publish({ kind: 'error-cleared', source: url });
+        this.send({ kind: 'error-cleared', source: url });
       }
       return;
     }
     for (const problem of problems) this.log.error(`error in ${url}: ${describeProblem(problem)}${frameOf(problem)}`);
-    this.hub.publishSticky(key, { kind: 'error', source: url, errors: problems });
+    this.send({ kind: 'error', source: url, errors: problems }, key);
   }
 
   private publish(plan: Plan, modules: ModuleOutcome | null = null): void {
-    if (!plan.reload.length && modules?.changed.length && modules.modules.length) {
+    if (!plan.reload.length && modules?.changed.length && modules.modules.length)
       this.send({ kind: 'update', changed: modules.changed, modules: modules.modules });
-      this.log.info(`hmr update: ${modules.changed.join(', ')}`);
-    }
     if (plan.reload.length) {
       // The reload covers the swaps too; the message still names every file, so nothing is dropped.
       const paths = [...plan.reload, ...plan.css, ...plan.img];

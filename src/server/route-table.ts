@@ -33,10 +33,10 @@ export interface RouteSources {
   corsHeaders(request: RouteRequest): Record<string, string>;
   /** Injects the client tag (and entry stylesheets or modulepreload links) into a served page. */
   injectClient: HtmlTransform;
-  /** Modules served one by one with HMR; null on the bundled path (`build.bundle`). */
-  modules: Modules | null;
   /** A page's reports (errors, hot.send events, presence): the one route taking POST. */
   report: ReportHandler;
+  /** Modules served one by one with HMR; null on the bundled path (`build.bundle`). */
+  modules: Modules | null;
 }
 
 /** Routes under ROUTE_PREFIX, matched on the path as sent; nothing there is ever a project file. */
