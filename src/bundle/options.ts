@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import type { ResolvedConfig } from '../config/types.js';
-import { ENV_BINDING, routePath } from '../protocol.js';
 import { tsconfigFor } from './tsconfig.js';
 import { ASSET_EXTENSIONS, ASSET_PREFIX, ENTRY_SUFFIX } from './outputs.js';
 
@@ -29,19 +28,13 @@ export function entryOptions(entryFile: string, root: string, settings: BuildSet
     publicPath: ASSET_PREFIX,
     target: [...[settings.target].flat()],
     // Packages commonly test process.env.NODE_ENV, which browsers do not have.
-    // No HMR on the bundled path: `if (import.meta.hot)` blocks are dropped. import.meta.env is read from
-    // the env route at run time (a .env edit needs no rebuild); the banner's import carries it.
-    define: {
-      'process.env.NODE_ENV': '"development"',
-      'import.meta.hot': 'undefined',
-      'import.meta.env': ENV_BINDING,
-      ...settings.define,
-    },
-    banner: { js: `import ${ENV_BINDING} from ${JSON.stringify(routePath('env'))};` },
+    // No HMR on the bundled path: `if (import.meta.hot)` blocks are dropped. import.meta.env is the
+    // builder's env of the moment (`build.define` wins); a .env edit drops the entries, so it is rebuilt.
+    define: { 'process.env.NODE_ENV': '"development"', 'import.meta.hot': 'undefined', ...settings.define },
     sourcemap: settings.sourcemap ? 'external' : false,
     loader: { ...loader, ...settings.loader },
     alias: { ...settings.alias },
-    external: [routePath('env'), ...settings.external],
+    external: [...settings.external],
     ...tsconfigOption(entryFile, root, settings),
     // A runtime package only means something to the automatic transform, so naming one implies it.
     ...(settings.jsx || settings.jsxImportSource ? { jsx: settings.jsx ?? 'automatic' } : {}),

@@ -50,7 +50,7 @@ function devpushRoutes(s: RouteSources): Route[] {
     at([routePath('statusPage'), ROUTE_PREFIX.slice(0, -1)], statusPage(s.channel.hub)),
     // The status JSON that the status page, the tests and `npm run bench` read.
     at(routePath('status'), statusJson(s.status)),
-    // import.meta.env's public values, read by modules and bundles that use it; never cached.
+    // import.meta.env's public values, read by the modules that use it; never cached.
     at(routePath('env'), envScript(s.env)),
     // A page's reports: POST with origin + token + body cap + limits per page (src/report/route.ts).
     at(routePath('report'), reportRoute(s.report)),

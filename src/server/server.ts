@@ -108,6 +108,7 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   const builder = new Builder({
     root: config.root,
     settings: config.build,
+    env: () => env.current,
     resolveFile: async (urlPath) => {
       const found = await access.resolve(urlPath);
       return 'file' in found ? found.file : null;
@@ -198,7 +199,7 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     interval: config.watch.interval,
     onChange: (changes) => {
       // Before the change set's reload goes out, so the reloaded page gets the new values.
-      if ([...changes.keys()].some((file) => env.isEnvFile(file))) env.reload();
+      if ([...changes.keys()].some((file) => env.isEnvFile(file)) && env.reload()) void builder.dropAll();
       void pipeline.handle(changes);
     },
     onProblem: (message) => log.warn(message),

@@ -1,7 +1,7 @@
 import { type Handler, sendBody } from './route.js';
 
 /**
- * `import.meta.env` for modules and bundles: the public values of this moment (prefixed variables and
+ * `import.meta.env` for modules: the public values of this moment (prefixed variables and
  * the fixed keys only; nothing else is ever here), never cached.
  */
 export function envScript(current: () => Readonly<Record<string, string | boolean>>): Handler {
