@@ -1,7 +1,11 @@
 // The channel client's side of HMR: updates go to the hot runtime that the page's modules loaded. No
 // runtime means no module ran in this page, so there is nothing to update.
-import { HOT_RUNTIME_KEY, type HotRuntime, type UpdateMessage } from '../src/protocol.js';
+import { HOT_REPORT_KEY, HOT_RUNTIME_KEY, type HotRuntime, type UpdateMessage } from '../src/protocol.js';
 import { clearOverlay, showOverlay } from './overlay.js';
+import { sendToServer } from './report.js';
+
+// The hot runtime is another bundle: it finds the report sender here (`hot.send`, reload reasons).
+(globalThis as Record<string, unknown>)[HOT_REPORT_KEY] = sendToServer;
 
 const FAILURE_SOURCE = 'hmr:';
 const failing = new Set<string>();

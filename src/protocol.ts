@@ -117,6 +117,13 @@ export type HotEventName = (typeof HOT_EVENTS)[number];
  * module ran in this page, so an update has nothing to apply.
  */
 export const HOT_RUNTIME_KEY = '__devpush_hot_runtime';
+/**
+ * Where the channel client puts its report sender for the hot runtime (a separate bundle): `hot.send`
+ * events, and the reason of a reload no boundary prevented (sent as the event HOT_RELOAD_EVENT).
+ */
+export const HOT_REPORT_KEY = '__devpush_hot_report';
+/** The event a page sends when an update found no boundary and it reloads: `{ reason }`; the terminal prints it. */
+export const HOT_RELOAD_EVENT = 'devpush:full-reload';
 
 /** A module that failed while an update re-ran it (or in its accept callback). */
 export interface HotFailure {
@@ -138,6 +145,11 @@ export interface ClientConfig {
   /** Rungs the server offers, in the order to try them. */
   transports: readonly TransportName[];
   heartbeatMs: number;
+  /**
+   * Whether tabs share one connection over a BroadcastChannel relay (HTTP/1.1 allows six connections per
+   * host). False over HTTPS, which is HTTP/2: every tab holds its own stream. Absent means true.
+   */
+  tabRelay?: boolean;
   /** Send `console.error` calls to the terminal too (`client.forwardConsole`). */
   forwardConsole: boolean;
 }

@@ -6,7 +6,6 @@ import { emit } from './events.js';
 import { applyUpdate } from './update.js';
 
 export { createHotContext } from './context.js';
-export { setReportSink } from './report.js';
 export { removeStyle, updateStyle } from './styles.js';
 
 const runtime: HotRuntime = { applyUpdate, notify: emit };

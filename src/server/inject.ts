@@ -7,11 +7,17 @@ import { routePath } from '../protocol.js';
 /** Marker of our own client in a page: a page that already has it (a pasted snippet) gets no second one. */
 export const CLIENT_MARKER = routePath('client');
 
-export function injectTag(html: string, tag: string): string {
+/** Where `</head>` and `</body>` are and whether the page has our client. A forward scan: what it finds in a prefix of a page holds for the whole page. */
+export function scan(html: string): { headClose: number; bodyClose: number; hasClient: boolean } {
   let hasClient = false;
   const { headClose, bodyClose } = scanHtml(html, ({ name, text }) => {
     if (name === 'script' && text.includes(CLIENT_MARKER)) hasClient = true;
   });
+  return { headClose, bodyClose, hasClient };
+}
+
+export function injectTag(html: string, tag: string): string {
+  const { headClose, bodyClose, hasClient } = scan(html);
   if (hasClient) return html;
   const at = headClose >= 0 ? headClose : bodyClose;
   if (at < 0) return html + tag;

@@ -11,7 +11,7 @@ import { channelRoutes } from './routes/channel.js';
 import { envScript } from './routes/env.js';
 import { hotRuntime, moduleFiles, packageFiles, refreshGlueFile } from './routes/modules.js';
 import { clientScript, pageScript } from './routes/client-script.js';
-import { anyPath, at, dispatch, folder, type Route, type RouteRequest, under } from './routes/route.js';
+import { anyPath, at, dispatch, folder, type Handler, type Route, type RouteRequest, under } from './routes/route.js';
 import { projectFiles } from './routes/static.js';
 import { type StatusSources, statusJson, statusPage } from './routes/status.js';
 import { reportRoute, type ReportHandler } from './routes/report.js';
@@ -33,6 +33,8 @@ export interface RouteSources {
   corsHeaders(request: RouteRequest): Record<string, string>;
   /** Injects the client tag (and entry stylesheets or modulepreload links) into a served page. */
   injectClient: HtmlTransform;
+  /** Proxy mode: the backend answers every path devpush does not (instead of the folder's files). */
+  backend: Handler | null;
   /** A page's reports (errors, hot.send events, presence): the one route taking POST. */
   report: ReportHandler;
   /** Modules served one by one with HMR; null on the bundled path (`build.bundle`). */
@@ -55,7 +57,7 @@ function devpushRoutes(s: RouteSources): Route[] {
     // A page's reports: POST with origin + token + body cap + limits per page (src/report/route.ts).
     at(routePath('report'), reportRoute(s.report)),
     // Images, fonts and chunks an entry imports, from the builder's memory; a miss is a 404.
-    under(routePath('build'), buildOutputOnly(s.builder)),
+    under(routePath('build'), buildOutputOnly(s.builder, s.corsHeaders)),
     // The hot runtime every served module imports; cached for good under the URL naming its bytes.
     ...(s.modules ? [at(routePath('hot'), hotRuntime(s.modules.hot))] : []),
     // Pre-bundled packages and their chunks, from memory; a miss is a 404.
@@ -76,8 +78,9 @@ export function routeTable(s: RouteSources): Route[] {
     // Source modules one by one (`/src/main.ts`, `?import` of other files), through the file rules.
     ...(s.modules ? [anyPath(moduleFiles(s.modules.responder))] : []),
     // Built entries at the URL the page names (`/src/main.ts`, its `.css` and maps), from memory.
-    anyPath(buildOutput(s.builder)),
-    // The project's own files (public/ at the site root, SPA fallback for page navigations), pages with the client injected.
-    anyPath(projectFiles(s.access, s.injectClient, s.lookup)),
+    anyPath(buildOutput(s.builder, s.corsHeaders)),
+    // The project's own files (public/ at the site root, SPA fallback for page navigations), pages with the
+    // client injected; in proxy mode, the backend's pages instead.
+    anyPath(s.backend ?? projectFiles(s.access, s.injectClient, s.lookup)),
   ];
 }

@@ -4,6 +4,7 @@ import { entryStylesheetTag } from '../bundle/outputs.js';
 import { Channel } from '../channel/channel.js';
 import { ProjectEnv } from '../config/env.js';
 import { createModules } from '../modules/index.js';
+import { HOT_RELOAD_EVENT } from '../protocol.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { BOOT_PARAM, type ChannelStats, CURSOR_ATTRIBUTE, routePath, TOKEN_PARAM } from '../protocol.js';
@@ -12,6 +13,9 @@ import { loadClientBundle } from './client-bundle.js';
 import { exposureWarning } from './exposure.js';
 import { Guard } from './guard.js';
 import { createHttpServer, listenOn } from './http.js';
+import { certificateNames, loadTls, trustHint } from './https.js';
+import { Forwarder, pointsAtSelf } from '../proxy/forward.js';
+import { DevpushError } from '../errors.js';
 import { injectTag } from './inject.js';
 import { SiteAccess } from './lookup.js';
 import { FileAccess } from './paths.js';
@@ -93,10 +97,13 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   const audience = createAudience(config.channel.heartbeatMs);
   const channel = createChannel(config, guard, audience.directory);
   const hub = channel.hub;
+  const tls = options.https ? await loadTls(options.https, certificateNames(options)) : null;
+  // Over HTTPS (HTTP/2) every tab holds its own channel stream: the relay between tabs is off.
   const clientConfig = {
     token,
     transports: channel.offered,
     heartbeatMs: config.channel.heartbeatMs,
+    tabRelay: tls === null,
     forwardConsole: config.client.forwardConsole,
   };
   const access = new FileAccess({ root: config.root, allow: options.fsAllow, deny: options.fsDeny });
@@ -138,14 +145,28 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   builder.setListener(pipeline);
   let watcher: Watcher | null = null;
 
-  const injectClient = async (html: string, urlPath: string) => {
+  /** The tags a page gets: its entries' stylesheets and the client (with the page's CSP nonce, if any). */
+  const clientTag = (html: string, urlPath: string, nonce: string | null = null) => {
     channel.warmUp();
-    const entryStyles = modules
-      ? await modules.responder.preloadTags(html, urlPath)
-      : builder.discover(html, urlPath).map(entryStylesheetTag).join('');
-    const client = `<script type="module" src="${routePath('client')}?${BOOT_PARAM}=${hub.bootId}" ${CURSOR_ATTRIBUTE}="${hub.currentId}"></script>`;
-    return injectTag(html, `${entryStyles}${client}`);
+    // With modules one by one, entry stylesheets are the modules' own business (no bundle to link).
+    const entryStyles = modules ? '' : builder.discover(html, urlPath).map(entryStylesheetTag).join('');
+    const nonceAttribute = nonce ? ` nonce="${nonce}"` : '';
+    const client = `<script type="module"${nonceAttribute} src="${routePath('client')}?${BOOT_PARAM}=${hub.bootId}" ${CURSOR_ATTRIBUTE}="${hub.currentId}"></script>`;
+    return `${entryStyles}${client}`;
   };
+  // A page of the folder also gets modulepreload links for its modules' whole static graph.
+  const injectClient = async (html: string, urlPath: string) =>
+    injectTag(html, `${modules ? await modules.responder.preloadTags(html, urlPath) : ''}${clientTag(html, urlPath)}`);
+  const forwarder =
+    options.backend || options.proxy.length
+      ? new Forwarder({
+          backend: options.backend,
+          rules: options.proxy,
+          scheme: tls ? 'https' : 'http',
+          clientTag,
+          log,
+        })
+      : null;
   // Cross-origin reads of the client and channel are allowed for listed (default: localhost) origins only.
   const corsHeaders = (req: IncomingMessage): Record<string, string> => {
     const origin = req.headers.origin;
@@ -161,6 +182,11 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     read: servedReader(builder, access),
     // Only frames of this server's own URLs are mapped (a snippet page's scripts are another server's).
     isOwnHost: (host) => guard.hostAllowed(host) && Number(/:(\d+)$/.exec(host)?.[1] ?? 80) === port,
+  });
+  // A page that found no HMR boundary says why before it reloads; the terminal shows it once per page.
+  reporting.events.on(HOT_RELOAD_EVENT, (data, sender) => {
+    const reason = (data as { reason?: unknown } | null)?.reason;
+    if (typeof reason === 'string') log.info(`full reload of ${sender.page.url || 'a page'}: ${reason.slice(0, 300)}`);
   });
   const routes = routeTable({
     channel,
@@ -180,16 +206,32 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     statusBundle: loadClientBundle(clientConfig, 'status.js'),
     corsHeaders: ({ req }) => corsHeaders(req),
     injectClient,
+    backend: forwarder?.backendRoute() ?? null,
     modules,
   });
 
-  const http = createHttpServer(routes, guard, channel, log);
-  const listening = await listenOn(http, options, log);
+  const { http, closeAll } = createHttpServer(routes, guard, channel, log, {
+    tls,
+    forwarding: forwarder?.forwarding() ?? null,
+  });
+  const listening = await listenOn(http, options, log, tls ? 'https' : 'http');
   port = listening.port;
   const { url } = listening;
+  if (options.backend && pointsAtSelf(options.backend.target, port)) {
+    http.close();
+    throw new DevpushError(
+      `server.backend ${options.backend.target} is devpush itself (port ${port}): proxying would loop. Start the backend on its own port, or give devpush another --port.`,
+    );
+  }
   for (const notice of config.notices) log.info(notice);
   const warning = exposureWarning(options.host, port, config.root);
   if (warning) log.warn(warning);
+  if (tls && !tls.generated && options.https?.cert) log.info(`HTTPS with ${tls.certFile}.`);
+  else if (tls) {
+    const made = tls.generated ? 'made a local certificate' : 'reusing the local certificate';
+    log.info(`HTTPS: ${made} at ${tls.certFile}. Browsers warn until you trust it: ${trustHint(tls.certFile)}`);
+  }
+  if (options.backend) log.info(`Proxying every other request to ${options.backend.target}.`);
 
   watcher = startWatcher({
     root: config.root,
@@ -231,9 +273,10 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     close() {
       closing ??= (async () => {
         channel.close();
+        forwarder?.close();
         reporting.close();
         const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-        http.closeAllConnections();
+        closeAll();
         await Promise.all([watcher?.close(), builder.close(), closed]);
         watcher = null;
       })();
