@@ -31,7 +31,7 @@ describe('vite.config.* in a project without a devpush config', () => {
     expect(config.envPrefix).toEqual(['VITE_', 'APP_']);
     expect(config.notices).toHaveLength(1);
     expect(config.notices[0]).toMatch(
-      /^vite\.config\.ts: using server\.port, resolve\.alias, define, envPrefix; ignoring plugins \(react\), /,
+      /^vite\.config\.ts: using server\.port, server\.proxy, resolve\.alias, define, envPrefix; ignoring plugins \(react\), /,
     );
     expect(config.notices[0]).toMatch(/\bbuild\b/);
   });
