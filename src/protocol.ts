@@ -55,6 +55,11 @@ export const ROUTES = {
   /** Folder of the pre-bundled packages (one entry per specifier) and their shared chunks. */
   deps: 'deps/',
   /**
+   * The project's public env (`import.meta.env`): a module whose code reads it imports this default
+   * export. Never cached, so the next load after a `.env` edit sees the new values; modules stay immutable.
+   */
+  env: 'env.js',
+  /**
    * The React Refresh glue (client/react-refresh.ts) that modules transformed for Fast Refresh import first:
    * it wires the project's `react-refresh` runtime into React before react-dom loads, and decides from a
    * module's exports whether it is a refresh boundary.
@@ -63,6 +68,8 @@ export const ROUTES = {
   /** `POST` of a page's reports (`PageReport`: errors, `hot.send` events, presence), token in the query. */
   report: 'report',
 } as const;
+/** The name a module binds the env route's default export to (`import.meta.env = ENV_BINDING`). */
+export const ENV_BINDING = '__devpush_env';
 export type RouteName = keyof typeof ROUTES;
 
 /** The absolute path of a devpush route: `routePath('client')` is `/__devpush/client.js`. */

@@ -21,6 +21,8 @@ export interface BuilderOptions {
   settings: BuildSettings;
   /** The file a URL path names, with the same containment and deny rules as every other route; null if none. */
   resolveFile(urlPath: string): Promise<string | null>;
+  /** The `import.meta.env` object bundles get now (see `dropAll` for a change). */
+  env?: () => Readonly<Record<string, string | boolean>>;
   /** Entries no page asked for in this long lose their esbuild context (ms). @default 15 minutes */
   idleMs?: number;
 }
@@ -167,6 +169,18 @@ export class Builder {
     };
   }
 
+  /** Drops every live entry (their options changed: the env); the next request builds each afresh. */
+  async dropAll(): Promise<void> {
+    await Promise.all([...this.entries.keys()].map((url) => this.drop(url)));
+  }
+
+  /** The settings an entry is made with: `import.meta.env` as of now, under the config's own define. */
+  private settingsNow(): BuildSettings {
+    const { settings, env } = this.options;
+    if (!env) return settings;
+    return { ...settings, define: { 'import.meta.env': JSON.stringify(env()), ...settings.define } };
+  }
+
   /** Disposes every esbuild context; no esbuild work is left running afterwards. */
   async close(): Promise<void> {
     this.closed = true;
@@ -207,7 +221,7 @@ export class Builder {
     if (this.closed || !(await this.isEntry(urlPath))) return null;
     const file = await this.options.resolveFile(urlPath);
     if (!file || this.closed) return null;
-    const entry = new Entry(urlPath, file, this.options.root, this.options.settings);
+    const entry = new Entry(urlPath, file, this.options.root, this.settingsNow());
     this.entries.set(urlPath, entry);
     this.created++;
     this.dormant.delete(urlPath);

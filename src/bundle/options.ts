@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import type { ResolvedConfig } from '../config/types.js';
+import { tsconfigFor } from './tsconfig.js';
 import { ASSET_EXTENSIONS, ASSET_PREFIX, ENTRY_SUFFIX } from './outputs.js';
 
 export type BuildSettings = ResolvedConfig['build'];
@@ -27,13 +28,14 @@ export function entryOptions(entryFile: string, root: string, settings: BuildSet
     publicPath: ASSET_PREFIX,
     target: [...[settings.target].flat()],
     // Packages commonly test process.env.NODE_ENV, which browsers do not have.
-    // No HMR on the bundled path: `if (import.meta.hot)` blocks are dropped.
+    // No HMR on the bundled path: `if (import.meta.hot)` blocks are dropped. import.meta.env is the
+    // builder's env of the moment (`build.define` wins); a .env edit drops the entries, so it is rebuilt.
     define: { 'process.env.NODE_ENV': '"development"', 'import.meta.hot': 'undefined', ...settings.define },
     sourcemap: settings.sourcemap ? 'external' : false,
     loader: { ...loader, ...settings.loader },
     alias: { ...settings.alias },
     external: [...settings.external],
-    ...(settings.tsconfig ? { tsconfig: settings.tsconfig } : {}),
+    ...tsconfigOption(entryFile, root, settings),
     // A runtime package only means something to the automatic transform, so naming one implies it.
     ...(settings.jsx || settings.jsxImportSource ? { jsx: settings.jsx ?? 'automatic' } : {}),
     ...(settings.jsxImportSource ? { jsxImportSource: settings.jsxImportSource } : {}),
@@ -41,4 +43,10 @@ export function entryOptions(entryFile: string, root: string, settings: BuildSet
     ...(settings.jsxFragment ? { jsxFragment: settings.jsxFragment } : {}),
     logLevel: 'silent',
   };
+}
+
+/** The configured tsconfig, else the one governing the entry (following a solution file's references). */
+function tsconfigOption(entryFile: string, root: string, settings: BuildSettings): { tsconfig?: string } {
+  const tsconfig = settings.tsconfig ?? tsconfigFor(entryFile, root);
+  return tsconfig ? { tsconfig } : {};
 }

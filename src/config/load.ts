@@ -6,6 +6,8 @@ import type { BuildResult } from 'esbuild';
 import { DevpushError, describeValue } from '../errors.js';
 import { TRANSPORT_NAMES } from '../protocol.js';
 import { resolveBuild } from './build.js';
+import { DEFAULT_ENV_PREFIXES } from './env.js';
+import { findViteConfig, readViteConfig } from './vite.js';
 import { resolveProxy } from './proxy.js';
 import { CONFIG_FILE_NAMES, CONFIG_SCHEMA, DEFAULT_PORT } from './schema.js';
 import type { ResolvedConfig, UserConfig } from './types.js';
@@ -30,7 +32,11 @@ export async function resolveConfig(inline: InlineConfig = {}): Promise<Resolved
 
   const configFile = fileOption === false ? null : findConfigFile(root, fileOption);
   const fromFile = configFile ? await loadConfigFile(configFile) : {};
-  return Object.freeze(withDefaults(root, configFile, merge(fromFile, inlineConfig)));
+  // A Vite project with no devpush config: what devpush understands of vite.config.* applies.
+  const viteFile = configFile === null && fileOption === undefined ? findViteConfig(root) : null;
+  const vite = viteFile ? await readViteConfig(viteFile) : null;
+  const resolved = withDefaults(root, configFile, merge(vite?.config ?? fromFile, inlineConfig));
+  return Object.freeze({ ...resolved, notices: vite ? [vite.notice] : [] });
 }
 
 function findConfigFile(root: string, explicit: string | undefined): string | null {
@@ -162,12 +168,26 @@ function merge(base: UserConfig, over: UserConfig): UserConfig {
   return out as UserConfig;
 }
 
-function withDefaults(root: string, configFile: string | null, config: UserConfig): ResolvedConfig {
+/** An empty prefix would make every variable public (secrets included), so it is refused, as Vite does. */
+function resolveEnvPrefix(value: string | string[] | undefined): readonly string[] {
+  const prefixes = value === undefined ? DEFAULT_ENV_PREFIXES : typeof value === 'string' ? [value] : value;
+  if (prefixes.some((prefix) => prefix === '')) {
+    throw new DevpushError(
+      'envPrefix: "" would send every environment variable (secrets included) to the browser; use a prefix such as "DEVPUSH_".',
+    );
+  }
+  return prefixes;
+}
+
+function withDefaults(root: string, configFile: string | null, config: UserConfig): Omit<ResolvedConfig, 'notices'> {
   const { server = {}, watch = {}, build = {}, channel = {}, client = {} } = config;
   const configDir = configFile ? path.dirname(configFile) : root;
   return {
     root,
     configFile,
+    publicDir: config.publicDir === false ? null : path.resolve(root, config.publicDir ?? 'public'),
+    appType: config.appType ?? 'spa',
+    envPrefix: resolveEnvPrefix(config.envPrefix),
     logLevel: config.logLevel ?? 'info',
     client: { forwardConsole: client.forwardConsole ?? false },
     server: {

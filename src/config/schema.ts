@@ -22,6 +22,9 @@ const origins = () => ({
 
 /** Every key a config may hold, with the rule its value must follow. Mirrors UserConfig. */
 export const CONFIG_SCHEMA: Section = {
+  publicDir: either(string(), { expected: 'false', test: (v) => v === false }),
+  appType: oneOf(['spa', 'mpa']),
+  envPrefix: either(string(), arrayOf(string())),
   logLevel: oneOf(LOG_LEVELS),
   client: { forwardConsole: boolean() },
   server: {

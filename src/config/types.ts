@@ -50,6 +50,12 @@ export interface ProxyRule {
 
 /** What a user writes in devpush.config.* (every key optional). Defaults are given in the JSDoc. */
 export interface UserConfig {
+  /** Folder whose files are served at the site root, untransformed (`public/favicon.svg` → `/favicon.svg`); false turns it off. Relative to the served folder. @default "public" */
+  publicDir?: string | false;
+  /** "spa": a page navigation to a path with no file gets the nearest index.html (client-side routes); "mpa": a 404. @default "spa" */
+  appType?: 'spa' | 'mpa';
+  /** Prefixes of the environment variables (from .env files and the shell) that pages see in `import.meta.env`. @default ["DEVPUSH_", "VITE_"] */
+  envPrefix?: string | string[];
   /** How much the terminal shows: "info" (everything), "warn", "error" or "silent". @default "info" */
   logLevel?: LogLevel;
   client?: {
@@ -156,6 +162,12 @@ export interface ResolvedConfig {
   root: string;
   /** Absolute path of the config file read, or null. */
   configFile: string | null;
+  /** Lines for the terminal at start-up about how the config was read (e.g. which vite.config keys apply). */
+  notices: readonly string[];
+  /** Absolute path of the public folder, or null when turned off. */
+  publicDir: string | null;
+  appType: 'spa' | 'mpa';
+  envPrefix: readonly string[];
   logLevel: LogLevel;
   client: {
     forwardConsole: boolean;

@@ -32,11 +32,11 @@ async function cjsNames(file: string, seen = new Set<string>()): Promise<Set<str
   return names;
 }
 
-export async function cjsWrapper(specifier: string, root: string): Promise<string> {
+export async function cjsWrapper(specifier: string, root: string, bundledFile?: string): Promise<string> {
   const quoted = JSON.stringify(specifier);
   let file: string;
   try {
-    file = createRequire(path.join(root, 'package.json')).resolve(specifier);
+    file = bundledFile ?? createRequire(path.join(root, 'package.json')).resolve(specifier);
   } catch {
     return `export * from ${quoted};`; // ESM-only (no "require" condition): esbuild keeps its exports
   }

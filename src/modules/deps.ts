@@ -140,11 +140,16 @@ export class DependencyBundle {
           path: args.path.slice(ENTRY_NAMESPACE.length + 1),
           namespace: ENTRY_NAMESPACE,
         }));
-        build.onLoad({ filter: /.*/, namespace: ENTRY_NAMESPACE }, async (args) => ({
-          contents: await cjsWrapper(args.path, root),
-          resolveDir: root,
-          loader: 'js',
-        }));
+        build.onLoad({ filter: /.*/, namespace: ENTRY_NAMESPACE }, async (args) => {
+          // The file esbuild will bundle (import conditions: preact's ESM build, not the CJS one Node's
+          // require would pick), so the wrapper reads the same file.
+          const resolved = await build.resolve(args.path, { kind: 'import-statement', resolveDir: root });
+          return {
+            contents: await cjsWrapper(args.path, root, resolved.errors.length ? undefined : resolved.path),
+            resolveDir: root,
+            loader: 'js',
+          };
+        });
       },
     };
   }

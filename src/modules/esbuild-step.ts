@@ -1,5 +1,6 @@
 // TS, JSX and `define` through esbuild's transform (one file at a time, no bundling).
 import type { TransformOptions } from 'esbuild';
+import { compilerOptionsFor } from '../bundle/tsconfig.js';
 import type { ModuleInput, StepContext, TransformStep } from './steps.js';
 
 type Esbuild = typeof import('esbuild');
@@ -7,9 +8,26 @@ let esbuild: Promise<Esbuild> | null = null;
 
 function options(input: ModuleInput, context: StepContext): TransformOptions {
   const { build } = context.config;
-  // Modules default to the automatic runtime (what Vite and React 17+ projects expect); esbuild's transform
-  // reads no tsconfig, so the config's jsx settings are the ones that apply here.
-  const jsx = build.jsx ?? 'automatic';
+  // esbuild's transform reads no tsconfig: the one governing this file (tsconfig.app.json in Vite's
+  // templates) is handed over as tsconfigRaw. The config's jsx settings win; without either, modules use
+  // the automatic runtime (what Vite and React 17+ projects expect).
+  const {
+    jsx: tsJsx,
+    jsxImportSource,
+    jsxFactory,
+    jsxFragmentFactory,
+    experimentalDecorators,
+    useDefineForClassFields,
+  } = compilerOptionsFor(input.file, context.root)?.options ?? {};
+  const fromTsconfig = {
+    jsx: tsJsx,
+    jsxImportSource,
+    jsxFactory,
+    jsxFragmentFactory,
+    experimentalDecorators,
+    useDefineForClassFields,
+  };
+  const jsx = build.jsx ?? (tsJsx ? undefined : 'automatic');
   return {
     loader: input.lang === 'js' ? 'jsx' : (input.lang as 'ts' | 'tsx' | 'jsx'),
     format: 'esm',
@@ -22,7 +40,13 @@ function options(input: ModuleInput, context: StepContext): TransformOptions {
     jsxFactory: build.jsxFactory ?? undefined,
     jsxFragment: build.jsxFragment ?? undefined,
     // Each module is its own ES module: keep imports the user wrote, types stripped.
-    tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: false, preserveValueImports: false } },
+    tsconfigRaw: {
+      compilerOptions: {
+        ...(fromTsconfig as NonNullable<Exclude<TransformOptions['tsconfigRaw'], string>>['compilerOptions']),
+        verbatimModuleSyntax: false,
+        preserveValueImports: false,
+      },
+    },
     logLevel: 'silent',
   };
 }

@@ -7,7 +7,8 @@ import type { BuildProblem, ModuleVersion } from '../protocol.js';
 import type { FileAccess } from '../server/paths.js';
 import { DependencyBundle, LOCK_FILES } from './deps.js';
 import { ModuleGraph } from './graph.js';
-import { loadState, type ModuleState, newState, resolutionKey, resolveAll } from './module-state.js';
+import { loadState, type ModuleState, newState, resolutionKey, resolveAll, resolveOptions } from './module-state.js';
+import { parseModuleId } from './queries.js';
 import type { StepContext } from './steps.js';
 import { computeVersions } from './versions.js';
 import { createHash } from 'node:crypto';
@@ -40,6 +41,8 @@ export class ModuleServer {
   private versions = new Map<string, string>();
   private readonly context: StepContext;
   private lock: Promise<unknown> = Promise.resolve();
+  /** Modules a worker fetched (its entry and what it imports). */
+  private readonly workerModules = new Set<string>();
 
   constructor(private readonly options: ModuleServerOptions) {
     this.deps = new DependencyBundle(options.root);
@@ -61,6 +64,11 @@ export class ModuleServer {
 
   state(url: string): ModuleState | undefined {
     return this.states.get(url);
+  }
+
+  /** A worker fetched this module: a save of it reloads the page (see `apply`). */
+  markWorker(url: string): void {
+    this.workerModules.add(url);
   }
 
   versionOf(url: string): string | undefined {
@@ -107,7 +115,7 @@ export class ModuleServer {
   private async load(url: string): Promise<ModuleState | null> {
     const known = this.states.get(url);
     if (known?.sourceHash) return known;
-    const found = await this.options.access.resolve(url);
+    const found = await this.options.access.resolve(parseModuleId(url).path);
     if (!('file' in found)) return null;
     const state = known ?? newState(url, found.file);
     this.states.set(url, state);
@@ -200,10 +208,12 @@ export class ModuleServer {
         continue;
       }
       for (const url of this.byFile.get(file) ?? []) {
-        outcome.claimed.add(file);
         const state = this.states.get(url) as ModuleState;
+        // An imported image is only its URL: a save changes the file, not the module; the static rules swap it.
+        if (event === 'change' && state.lang === 'asset' && state.query === null) continue;
+        outcome.claimed.add(file);
         // The file rules again before its new bytes are read: it may now be a symlink to somewhere else.
-        if (event === 'unlink' || !('file' in (await this.options.access.resolve(url)))) {
+        if (event === 'unlink' || !('file' in (await this.options.access.resolve(parseModuleId(url).path)))) {
           outcome.reload ??= `${url} was deleted or may no longer be served`;
           this.forget(url, state.file);
           continue;
@@ -221,6 +231,12 @@ export class ModuleServer {
     const previous = this.versions;
     this.versions = computeVersions(this.graph, (url) => this.ownHash(url));
     outcome.changed = [...changedUrls];
+    // A module imported with a query (`?raw`) runs under a URL the hot runtime does not key it by.
+    const queried = outcome.changed.find((url) => parseModuleId(url).query !== null);
+    if (queried) outcome.reload ??= `${queried} changed`;
+    // A worker's modules have no hot runtime of the page: the worker starts again with the page.
+    const inWorker = outcome.changed.find((url) => this.workerModules.has(url));
+    if (inWorker) outcome.reload ??= `${inWorker} changed (it runs in a worker)`;
     for (const [url, version] of this.versions)
       if (previous.get(url) !== version) outcome.modules.push({ path: url, version });
     return outcome;
@@ -235,7 +251,7 @@ export class ModuleServer {
   private async reresolve(state: ModuleState, changedUrls: Set<string>): Promise<void> {
     if (!state.good) return;
     const before = resolutionKey(state);
-    await resolveAll(state, this.options.root);
+    await resolveAll(state, resolveOptions(this.options.config));
     if (resolutionKey(state) === before) return;
     changedUrls.add(state.url);
     this.afterLoad(state);

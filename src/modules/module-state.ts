@@ -6,7 +6,9 @@ import type { Message } from 'esbuild';
 import { toProblem } from '../bundle/errors.js';
 import type { BuildProblem } from '../protocol.js';
 import { type ImportSite, importSites, lexerReady } from './lexer.js';
-import { type Resolution, resolveSpecifier } from './resolve.js';
+import type { ResolvedConfig } from '../config/types.js';
+import { type ImportQuery, parseModuleId } from './queries.js';
+import { type ResolveOptions, type Resolution, resolveSpecifier } from './resolve.js';
 import { langOf, type ModuleLang, runSteps, type StepContext } from './steps.js';
 
 export interface Transformed {
@@ -19,7 +21,9 @@ export interface Transformed {
 }
 
 export interface ModuleState {
+  /** Its module id: the URL path, with the import query when it has one (`/src/logo.svg?raw`). */
   url: string;
+  query: ImportQuery | null;
   file: string;
   lang: ModuleLang;
   sourceHash: string | null;
@@ -37,7 +41,8 @@ function sha(data: string | Buffer): string {
 }
 
 export function newState(url: string, file: string): ModuleState {
-  return { url, file, lang: langOf(file), sourceHash: null, good: null, problems: null, resolved: new Map() };
+  const { query } = parseModuleId(url);
+  return { url, query, file, lang: langOf(file), sourceHash: null, good: null, problems: null, resolved: new Map() };
 }
 
 /**
@@ -45,8 +50,9 @@ export function newState(url: string, file: string): ModuleState {
  * changed); returns whether its code or imports moved.
  */
 export async function loadState(state: ModuleState, context: StepContext, force = false): Promise<boolean> {
-  // Other files are only their URL to the page: their bytes are never read here.
-  const source = state.lang === 'asset' ? Buffer.from(state.url) : await readFile(state.file);
+  // Other files are only their URL to the page (their bytes are never read here), unless asked as text.
+  const asText = state.query === 'raw' || state.query === 'inline';
+  const source = state.lang === 'asset' && !asText ? Buffer.from(state.url) : await readFile(state.file);
   const sourceHash = sha(source);
   if (!force && sourceHash === state.sourceHash && (state.good || state.problems)) return false;
   state.sourceHash = sourceHash;
@@ -66,24 +72,30 @@ export async function loadState(state: ModuleState, context: StepContext, force 
   state.good = transformed;
   state.problems = null;
   const resolvedBefore = resolutionKey(state);
-  await resolveAll(state, context.root);
+  await resolveAll(state, resolveOptions(context.config));
   return before !== transformed.hash || resolvedBefore !== resolutionKey(state);
 }
 
 async function transform(state: ModuleState, code: string, context: StepContext): Promise<Transformed> {
-  const output = await runSteps({ file: state.file, url: state.url, code, lang: state.lang }, context);
+  const { path: url, query } = parseModuleId(state.url);
+  const output = await runSteps({ file: state.file, url, query, code, lang: state.lang }, context);
   await lexerReady;
   return { code: output.code, sites: importSites(output.code), hash: sha(output.code), inputs: output.inputs ?? [] };
 }
 
 /** Where every import points now (a file added or removed elsewhere can change it). */
-export async function resolveAll(state: ModuleState, root: string): Promise<void> {
+export async function resolveAll(state: ModuleState, options: ResolveOptions): Promise<void> {
   const resolved = new Map<string, Resolution>();
   for (const site of state.good?.sites ?? []) {
     if (!resolved.has(site.specifier))
-      resolved.set(site.specifier, await resolveSpecifier(site.specifier, state.file, root));
+      resolved.set(site.specifier, await resolveSpecifier(site.specifier, state.file, options));
   }
   state.resolved = resolved;
+}
+
+/** Where a project's modules look for their imports. */
+export function resolveOptions(config: ResolvedConfig): ResolveOptions {
+  return { root: config.root, publicDir: config.publicDir, alias: config.build.alias };
 }
 
 export function resolutionKey(state: ModuleState): string {

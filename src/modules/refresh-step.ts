@@ -4,6 +4,7 @@
 // applies `define` and the target. The page side is client/react-refresh.ts, served at `routePath('refresh')`.
 import { init, parse } from 'es-module-lexer';
 import type { OxcError, TransformOptions } from 'oxc-transform';
+import { compilerOptionsFor } from '../bundle/tsconfig.js';
 import { routePath } from '../protocol.js';
 import type { ModuleInput, StepContext, TransformStep } from './steps.js';
 
@@ -18,7 +19,11 @@ export const REFRESH_RUNTIME = 'react-refresh/runtime';
 /** Whether a module gets the refresh transform: JSX of a project whose JSX is React's and can refresh. */
 export function refreshApplies(input: ModuleInput, context: StepContext): boolean {
   if (input.lang !== 'jsx' && input.lang !== 'tsx') return false;
-  const source = context.config.build.jsxImportSource;
+  // The config's runtime, else the one of the tsconfig governing the file (preact-ts: "preact").
+  const source =
+    context.config.build.jsxImportSource ??
+    compilerOptionsFor(input.file, context.root)?.options.jsxImportSource ??
+    null;
   if (source !== null && source !== 'react') return false;
   return context.hasPackage('react') && context.hasPackage('react-refresh');
 }

@@ -4,6 +4,8 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ROUTE_PREFIX } from '../protocol.js';
+import { applyAlias, tsconfigBases } from './aliases.js';
+import { type ImportQuery, moduleId, splitSpecifier } from './queries.js';
 
 export type Resolution =
   | { kind: 'file'; file: string; url: string }
@@ -35,22 +37,72 @@ export function packageName(specifier: string): string {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
 }
 
-export async function resolveSpecifier(specifier: string, importer: string, root: string): Promise<Resolution> {
+/** Where a module's imports are looked for. */
+export interface ResolveOptions {
+  root: string;
+  /** The public folder: `/logo.svg` is looked for there after the root. Null when turned off. */
+  publicDir: string | null;
+  /** `resolve.alias` (`build.alias`): find → replacement. */
+  alias: Readonly<Record<string, string>>;
+}
+
+export async function resolveSpecifier(
+  specifier: string,
+  importer: string,
+  options: ResolveOptions,
+): Promise<Resolution> {
   // URLs and devpush's own routes (a step's runtime import) are the browser's to fetch.
   if (EXTERNAL.test(specifier) || specifier.startsWith(ROUTE_PREFIX)) return { kind: 'external' };
-  const relative = specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.';
-  if (!relative && !specifier.startsWith('/')) return { kind: 'package', specifier };
-  const clean = specifier.replace(/[?#].*$/, '');
-  const base = relative ? path.resolve(path.dirname(importer), clean) : path.join(root, clean);
+  const { path: clean, query, error } = splitSpecifier(specifier);
+  if (error) return { kind: 'missing', reason: error };
+  const { root } = options;
+  const relative = clean.startsWith('./') || clean.startsWith('../') || clean === '.';
+  let bases: string[];
+  if (relative) bases = [path.resolve(path.dirname(importer), clean)];
+  else if (clean.startsWith('/')) bases = [path.join(root, clean)];
+  else {
+    const aliased = applyAlias(clean, options.alias, root);
+    if (aliased !== null && !path.isAbsolute(aliased)) return { kind: 'package', specifier: aliased };
+    bases = aliased !== null ? [aliased] : tsconfigBases(clean, importer, root);
+    if (!bases.length) return { kind: 'package', specifier };
+  }
+  for (const base of bases) {
+    const found = await firstFile(base, root, query, specifier);
+    if (found) return found;
+  }
+  // `/logo.svg` may be a file of the public folder, served at the site root.
+  if (clean.startsWith('/') && options.publicDir) {
+    const file = path.join(options.publicDir, clean);
+    if (isInsideDir(options.publicDir, file) && (await isFile(file)))
+      return { kind: 'file', file, url: moduleId(clean, query) };
+  }
+  // A bare name no tsconfig path matched with a file is a package after all.
+  if (!relative && !clean.startsWith('/') && applyAlias(clean, options.alias, root) === null)
+    return { kind: 'package', specifier };
+  const base = bases[0] as string;
+  return {
+    kind: 'missing',
+    reason: `"${specifier}" names no file (tried ${path.relative(root, base) || '.'} with .ts, .tsx, .js… and index files)`,
+  };
+}
+
+async function firstFile(
+  base: string,
+  root: string,
+  query: ImportQuery | null,
+  specifier: string,
+): Promise<Resolution | null> {
   for (const file of candidates(base)) {
     if (!(await isFile(file))) continue;
     const inside = path.relative(root, file);
     if (inside.startsWith('..') || path.isAbsolute(inside))
       return { kind: 'missing', reason: `"${specifier}" is outside the served folder` };
-    return { kind: 'file', file, url: `/${inside.split(path.sep).join('/')}` };
+    return { kind: 'file', file, url: moduleId(`/${inside.split(path.sep).join('/')}`, query) };
   }
-  return {
-    kind: 'missing',
-    reason: `"${specifier}" names no file (tried ${path.relative(root, base) || '.'} with .ts, .tsx, .js… and index files)`,
-  };
+  return null;
+}
+
+function isInsideDir(dir: string, file: string): boolean {
+  const inside = path.relative(dir, file);
+  return !inside.startsWith('..') && !path.isAbsolute(inside);
 }

@@ -6,6 +6,7 @@ import { HOT_CONTEXT_BINDING, IMPORT_PARAM, MODULE_VERSION_PARAM, routePath } fr
 import type { FileAccess, Target } from '../server/paths.js';
 import { sendText } from '../server/respond.js';
 import { rewriteImports } from './lexer.js';
+import { parseModuleId, requestedId, versionedUrl } from './queries.js';
 import type { ModuleServer } from './module-server.js';
 import type { ModuleState } from './module-state.js';
 import { langOf } from './steps.js';
@@ -35,17 +36,19 @@ export class ModuleResponder {
   }
 
   async respond(req: IncomingMessage, res: ServerResponse, target: Target): Promise<void> {
-    const url = target.pathname;
+    const url = requestedId(target.pathname, target.url.searchParams);
     // The same containment and deny rules as every route that reads a file, before anything is read. A
     // module already loaded passed them when its file was read (its bytes are served from memory), so
     // only the name check runs again: a page's thousand module requests skip a realpath and a stat each.
-    const loaded = this.modules.state(url)?.good && !this.access.isDenied(url);
-    const found = loaded ? null : await this.access.resolve(url);
+    const loaded = this.modules.state(url)?.good && !this.access.isDenied(target.pathname);
+    const found = loaded ? null : await this.access.resolve(target.pathname);
     if (found && !('file' in found)) {
       sendText(res, found.status, found.reason);
       return;
     }
     await this.modules.crawl(url);
+    // Browsers name a worker's script and its imports `Sec-Fetch-Dest: worker`.
+    if (/^(shared)?worker$/.test(String(req.headers['sec-fetch-dest']))) this.modules.markWorker(url);
     const state = this.modules.state(url);
     const version = this.modules.versionOf(url);
     if (!state || !version) {
@@ -82,9 +85,10 @@ export class ModuleResponder {
       const to = state.resolved.get(site.specifier);
       if (to?.kind === 'package') return this.modules.deps.urlOf(to.specifier);
       if (to?.kind !== 'file') return null;
-      imports[site.specifier] = to.url;
-      const query = /^(js|ts|tsx|jsx)$/.test(langOf(to.file)) ? '' : `${IMPORT_PARAM}&`;
-      return `${encodeURI(to.url)}?${query}${MODULE_VERSION_PARAM}=${this.modules.versionOf(to.url) ?? '0'}`;
+      const { path, query } = parseModuleId(to.url);
+      imports[site.specifier] = path;
+      const asImport = query !== null || !/^(js|ts|tsx|jsx)$/.test(langOf(to.file));
+      return versionedUrl(to.url, this.modules.versionOf(to.url) ?? '0', asImport);
     });
     // One line, no newline: the module's own line numbers (and its source map) stay right.
     const prelude = `import { createHotContext as ${HOT_CONTEXT_BINDING} } from ${JSON.stringify(this.hotUrl)};import.meta.hot = ${HOT_CONTEXT_BINDING}(import.meta.url, ${JSON.stringify(imports)});`;

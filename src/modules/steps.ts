@@ -3,6 +3,11 @@
 // After the last step the module must be JavaScript (lang 'js'). Outputs are cached by content.
 import type { ResolvedConfig } from '../config/types.js';
 import { assetStep, jsonStep } from './data-steps.js';
+import type { ImportQuery } from './queries.js';
+import { inlineStep, rawStep, urlStep, workerStep } from './query-steps.js';
+import { assetUrlStep } from './asset-url-step.js';
+import { envStep } from './env-step.js';
+import { globStep } from './glob-step.js';
 import { esbuildStep } from './esbuild-step.js';
 import { cssStep } from './css-step.js';
 import { refreshStep } from './refresh-step.js';
@@ -15,6 +20,8 @@ export interface ModuleInput {
   file: string;
   /** Its URL path from the served root (`/src/App.tsx`). */
   url: string;
+  /** The import query it was imported with (`?raw`, `?url`, `?inline`), if any. */
+  query?: ImportQuery | null;
   code: string;
   lang: ModuleLang;
   /** A source map for `code` (JSON text), when a step made one. */
@@ -39,7 +46,20 @@ export interface TransformStep {
 }
 
 /** The steps in order. hmr-react adds `react-refresh` before `esbuild` and `css` after it. */
-export const TRANSFORM_STEPS: readonly TransformStep[] = [refreshStep, esbuildStep, cssStep, jsonStep, assetStep];
+export const TRANSFORM_STEPS: readonly TransformStep[] = [
+  rawStep,
+  urlStep,
+  inlineStep,
+  workerStep,
+  refreshStep,
+  esbuildStep,
+  envStep,
+  assetUrlStep,
+  globStep,
+  cssStep,
+  jsonStep,
+  assetStep,
+];
 
 /** The lang a file starts in, from its name. */
 export function langOf(file: string): ModuleLang {

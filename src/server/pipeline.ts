@@ -48,8 +48,9 @@ export class Pipeline {
     private readonly onSummary: (summary: ChangeSummary) => void = () => {},
     /** Files the pipeline leaves alone (the config file: saving it restarts the server instead). */
     private readonly ignored: (file: string) => boolean = () => false,
-    /** Modules served one by one with HMR; null on the bundled path. */
     private readonly modules: ModuleServer | null = null,
+    /** The public folder: its files are at the site root, so a save there names `/style.css`, not `/public/style.css`. */
+    private readonly publicDir: string | null = null,
   ) {}
 
   handle(changes: ChangeSet): Promise<void> {
@@ -113,7 +114,8 @@ export class Pipeline {
   /** A plain file of the site: stylesheets and images swap in place, anything else reloads. */
   private classify(file: string, event: string, plan: Plan): void {
     const inside = isInside(this.root, file);
-    const url = inside ? urlPathOf(this.root, file) : file;
+    const fromPublic = this.publicDir !== null && isInside(this.publicDir, file);
+    const url = fromPublic ? urlPathOf(this.publicDir as string, file) : inside ? urlPathOf(this.root, file) : file;
     if (inside && SOURCE_ENTRY.test(file)) return; // a source no entry uses: nothing on the page changed
     if (event === 'change' && inside && /\.css$/i.test(file)) plan.css.push(url);
     else if (event === 'change' && inside && IMAGE.test(file)) plan.img.push(url);

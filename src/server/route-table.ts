@@ -4,9 +4,11 @@ import type { Builder } from '../bundle/builder.js';
 import type { Channel } from '../channel/channel.js';
 import type { Modules } from '../modules/index.js';
 import { ROUTE_PREFIX, routePath } from '../protocol.js';
+import type { LookupOptions } from './lookup.js';
 import type { FileAccess } from './paths.js';
 import { buildOutput, buildOutputOnly } from './routes/build-output.js';
 import { channelRoutes } from './routes/channel.js';
+import { envScript } from './routes/env.js';
 import { hotRuntime, moduleFiles, packageFiles, refreshGlueFile } from './routes/modules.js';
 import { clientScript, pageScript } from './routes/client-script.js';
 import { anyPath, at, dispatch, folder, type Handler, type Route, type RouteRequest, under } from './routes/route.js';
@@ -20,6 +22,10 @@ export interface RouteSources {
   channel: Channel;
   builder: Builder;
   access: FileAccess;
+  /** The public folder and the app type: how a path with no file of the root is looked up. */
+  lookup: LookupOptions;
+  /** The public `import.meta.env` values now. */
+  env(): Readonly<Record<string, string | boolean>>;
   status: StatusSources;
   clientBundle: Buffer;
   statusBundle: Buffer;
@@ -46,6 +52,8 @@ function devpushRoutes(s: RouteSources): Route[] {
     at([routePath('statusPage'), ROUTE_PREFIX.slice(0, -1)], statusPage(s.channel.hub)),
     // The status JSON that the status page, the tests and `npm run bench` read.
     at(routePath('status'), statusJson(s.status)),
+    // import.meta.env's public values, read by the modules that use it; never cached.
+    at(routePath('env'), envScript(s.env)),
     // A page's reports: POST with origin + token + body cap + limits per page (src/report/route.ts).
     at(routePath('report'), reportRoute(s.report)),
     // Images, fonts and chunks an entry imports, from the builder's memory; a miss is a 404.
@@ -71,7 +79,8 @@ export function routeTable(s: RouteSources): Route[] {
     ...(s.modules ? [anyPath(moduleFiles(s.modules.responder))] : []),
     // Built entries at the URL the page names (`/src/main.ts`, its `.css` and maps), from memory.
     anyPath(buildOutput(s.builder, s.corsHeaders)),
-    // The project's own files, pages with the client injected; in proxy mode, the backend's pages instead.
-    anyPath(s.backend ?? projectFiles(s.access, s.injectClient)),
+    // The project's own files (public/ at the site root, SPA fallback for page navigations), pages with the
+    // client injected; in proxy mode, the backend's pages instead.
+    anyPath(s.backend ?? projectFiles(s.access, s.injectClient, s.lookup)),
   ];
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Builder } from '../bundle/builder.js';
 import { entryStylesheetTag } from '../bundle/outputs.js';
 import { Channel } from '../channel/channel.js';
+import { ProjectEnv } from '../config/env.js';
 import { createModules } from '../modules/index.js';
 import { HOT_RELOAD_EVENT } from '../protocol.js';
 import type { ResolvedConfig } from '../config/types.js';
@@ -16,6 +17,7 @@ import { certificateNames, loadTls, trustHint } from './https.js';
 import { Forwarder, pointsAtSelf } from '../proxy/forward.js';
 import { DevpushError } from '../errors.js';
 import { injectTag } from './inject.js';
+import { SiteAccess } from './lookup.js';
 import { FileAccess } from './paths.js';
 import { Pipeline } from './pipeline.js';
 import { routeTable } from './route-table.js';
@@ -105,9 +107,15 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     forwardConsole: config.client.forwardConsole,
   };
   const access = new FileAccess({ root: config.root, allow: options.fsAllow, deny: options.fsDeny });
+  const env = new ProjectEnv(config.root, config.envPrefix, (problem) => log.warn(problem));
+  const lookup = {
+    appType: config.appType,
+    publicAccess: config.publicDir ? new FileAccess({ root: config.publicDir, allow: [], deny: options.fsDeny }) : null,
+  };
   const builder = new Builder({
     root: config.root,
     settings: config.build,
+    env: () => env.current,
     resolveFile: async (urlPath) => {
       const found = await access.resolve(urlPath);
       return 'file' in found ? found.file : null;
@@ -116,7 +124,11 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   // Module scripts are served module by module with HMR, unless the config asks for the bundled path.
   const modules = config.build.bundle
     ? null
-    : createModules(config, access, (url, problems) => pipeline.moduleProblems(url, problems));
+    : createModules(
+        config,
+        new SiteAccess({ root: config.root, allow: options.fsAllow, deny: options.fsDeny }, lookup.publicAccess),
+        (url, problems) => pipeline.moduleProblems(url, problems),
+      );
   const pipeline = new Pipeline(
     config.root,
     builder,
@@ -128,6 +140,7 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     },
     (file) => isConfigPath(file, config.root, config.configFile),
     modules?.server ?? null,
+    config.publicDir,
   );
   builder.setListener(pipeline);
   let watcher: Watcher | null = null;
@@ -179,6 +192,8 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     channel,
     builder,
     access,
+    lookup,
+    env: () => env.current,
     status: {
       hub,
       build: () => builder.stats(),
@@ -208,6 +223,7 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
       `server.backend ${options.backend.target} is devpush itself (port ${port}): proxying would loop. Start the backend on its own port, or give devpush another --port.`,
     );
   }
+  for (const notice of config.notices) log.info(notice);
   const warning = exposureWarning(options.host, port, config.root);
   if (warning) log.warn(warning);
   if (tls && !tls.generated && options.https?.cert) log.info(`HTTPS with ${tls.certFile}.`);
@@ -223,7 +239,11 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     ignore: config.watch.ignore,
     usePolling: config.watch.usePolling,
     interval: config.watch.interval,
-    onChange: (changes) => void pipeline.handle(changes),
+    onChange: (changes) => {
+      // Before the change set's reload goes out, so the reloaded page gets the new values.
+      if ([...changes.keys()].some((file) => env.isEnvFile(file)) && env.reload()) void builder.dropAll();
+      void pipeline.handle(changes);
+    },
     onProblem: (message) => log.warn(message),
     onNotice: (message) => log.info(message),
   });

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { contentType } from '../http/content-type.js';
+import { type LookupOptions, lookupFile } from './lookup.js';
 import type { FileAccess, ResolvedFile, Target } from './paths.js';
 import { sendText } from './respond.js';
 
@@ -25,9 +26,10 @@ export async function serveStatic(
   target: Target,
   access: FileAccess,
   transformHtml: HtmlTransform,
+  lookup: LookupOptions,
 ): Promise<void> {
   const urlPath = target.pathname;
-  const found = await access.resolve(urlPath);
+  const found = await lookupFile(req, urlPath, access, lookup);
   if (!('file' in found)) {
     sendText(res, found.status, found.reason);
     return;

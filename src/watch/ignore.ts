@@ -10,8 +10,8 @@ const IGNORED_SEGMENTS = new Set(['.git', 'node_modules', '.hg', '.svn', '.cache
 // LibreOffice: .~lock.x#; Chrome's File System Access: x.crswap; downloads: .crdownload; macOS: .DS_Store.
 const EDITOR_TEMP =
   /(\.sw[a-px]|~|\.tmp|\.crdownload|\.crswap|\.kate-swp|___jb_(tmp|old)___|\.DS_Store)$|^(4913|\.#.*|#.*#|\.goutputstream-.*|\.~lock\..*#)$/;
-/** devpush's own temporary file while a TypeScript config is imported. */
-const CONFIG_TEMP = /^\.devpush\.config\.[^/]+\.mjs$/;
+/** devpush's own temporary file while a TypeScript (or Vite) config is imported. */
+const CONFIG_TEMP = /^\.(devpush|vite)\.config\.[^/]+\.mjs$/;
 
 /** The watched folder a path belongs to (the deepest one holding it), or null. */
 function baseOf(file: string, bases: readonly string[]): string | null {

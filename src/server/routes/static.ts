@@ -1,11 +1,12 @@
+import type { LookupOptions } from '../lookup.js';
 import type { FileAccess } from '../paths.js';
 import { type HtmlTransform, serveStatic } from '../static.js';
 import type { Handler } from './route.js';
 
 /** The project's files, within the root and `server.fs.allow`; every miss is answered here. */
-export function projectFiles(access: FileAccess, injectClient: HtmlTransform): Handler {
+export function projectFiles(access: FileAccess, injectClient: HtmlTransform, lookup: LookupOptions): Handler {
   return async ({ req, res, target }) => {
-    await serveStatic(req, res, target, access, injectClient);
+    await serveStatic(req, res, target, access, injectClient, lookup);
     return true;
   };
 }

@@ -1,0 +1,110 @@
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { type ParseError, parse } from 'jsonc-parser';
+import picomatch from 'picomatch';
+
+interface TsconfigFile {
+  files?: string[];
+  include?: string[];
+  exclude?: string[];
+  references?: { path: string }[];
+}
+
+/**
+ * The tsconfig that governs `file`, as `tsc -b` would pick it: the nearest tsconfig.json above the file
+ * (up to `root`), or, when that one is a solution file (Vite's react-ts template: `"files": []` and
+ * `references` to tsconfig.app.json and tsconfig.node.json), the referenced config whose `include`
+ * covers the file. Without this, `jsx`, `paths` and the other options of tsconfig.app.json are missed.
+ * Null when there is none (esbuild then uses its defaults).
+ */
+export function tsconfigFor(file: string, root: string): string | null {
+  const nearest = nearestTsconfig(path.dirname(file), root);
+  if (!nearest) return null;
+  const config = readTsconfig(nearest);
+  if (!config?.references?.length || covers(nearest, config, file)) return nearest;
+  for (const reference of config.references) {
+    const referenced = reference && typeof reference.path === 'string' ? referencePath(nearest, reference.path) : null;
+    const referencedConfig = referenced ? readTsconfig(referenced) : null;
+    if (referenced && referencedConfig && covers(referenced, referencedConfig, file)) return referenced;
+  }
+  return nearest;
+}
+
+function nearestTsconfig(dir: string, root: string): string | null {
+  for (let current = dir; ; current = path.dirname(current)) {
+    const candidate = path.join(current, 'tsconfig.json');
+    if (isFile(candidate)) return candidate;
+    const relative = path.relative(root, current);
+    if (relative === '' || relative.startsWith('..') || current === path.dirname(current)) return null;
+  }
+}
+
+/** A reference names a config file or a folder holding tsconfig.json. */
+function referencePath(from: string, reference: string): string | null {
+  const target = path.resolve(path.dirname(from), reference);
+  if (isFile(target)) return target;
+  const inFolder = path.join(target, 'tsconfig.json');
+  return isFile(inFolder) ? inFolder : null;
+}
+
+/** Whether a config's `files`/`include` (minus `exclude`) take in `file`; tsc's default include is everything. */
+function covers(configFile: string, config: TsconfigFile, file: string): boolean {
+  const relative = path.relative(path.dirname(configFile), file).split(path.sep).join('/');
+  if (relative.startsWith('..')) return false;
+  if (config.files?.some((name) => path.resolve(path.dirname(configFile), name) === file)) return true;
+  if (config.files && !config.include) return false;
+  const include = (config.include ?? ['**/*']).map(asGlob);
+  const exclude = (config.exclude ?? []).map(asGlob);
+  return picomatch.isMatch(relative, include) && !(exclude.length && picomatch.isMatch(relative, exclude));
+}
+
+/** tsc reads `src` as `src/**` and `src/*.ts` as written. */
+function asGlob(pattern: string): string {
+  const clean = pattern.replace(/^\.\//, '');
+  return /[*?]|\.\w+$/.test(clean.split('/').pop() ?? '') ? clean : `${clean.replace(/\/$/, '')}/**`;
+}
+
+/** A tsconfig as tsc reads it (comments, trailing commas); null when unreadable: esbuild then reports it. */
+function readTsconfig(file: string): TsconfigFile | null {
+  const errors: ParseError[] = [];
+  let parsed: unknown;
+  try {
+    parsed = parse(readFileSync(file, 'utf8'), errors, { allowTrailingComma: true });
+  } catch {
+    return null;
+  }
+  return errors.length || typeof parsed !== 'object' || parsed === null ? null : (parsed as TsconfigFile);
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The compiler options a module's transform and resolution take from its tsconfig (no `extends` followed). */
+export interface ModuleCompilerOptions {
+  /** Folder of the tsconfig: `baseUrl` and `paths` are relative to it. */
+  dir: string;
+  options: {
+    jsx?: string;
+    jsxImportSource?: string;
+    jsxFactory?: string;
+    jsxFragmentFactory?: string;
+    experimentalDecorators?: boolean;
+    useDefineForClassFields?: boolean;
+    baseUrl?: string;
+    paths?: Record<string, string[]>;
+  };
+}
+
+/** The compilerOptions of the tsconfig governing `file` (see tsconfigFor), or null. */
+export function compilerOptionsFor(file: string, root: string): ModuleCompilerOptions | null {
+  const configFile = tsconfigFor(file, root);
+  const config = configFile ? (readTsconfig(configFile) as { compilerOptions?: unknown } | null) : null;
+  const options = config?.compilerOptions;
+  if (!configFile || typeof options !== 'object' || options === null) return null;
+  return { dir: path.dirname(configFile), options: options as ModuleCompilerOptions['options'] };
+}

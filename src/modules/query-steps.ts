@@ -1,0 +1,41 @@
+// Imports with a query (see queries.ts) become their value at the front of the list: `?raw` the file's
+// text, `?url` its served URL, `?inline` a stylesheet's text (not applied to the page), `?worker` a
+// function that starts the file as a module worker (the worker's own URL is served as a module).
+import { IMPORT_PARAM } from '../protocol.js';
+import type { ModuleInput, TransformStep } from './steps.js';
+
+function exportDefault(input: ModuleInput, value: string): ModuleInput {
+  return { ...input, code: `export default ${JSON.stringify(value)};\n`, lang: 'js', query: null, map: undefined };
+}
+
+export const rawStep: TransformStep = {
+  name: 'raw',
+  applies: (input) => input.query === 'raw',
+  transform: async (input) => exportDefault(input, input.code),
+};
+
+export const urlStep: TransformStep = {
+  name: 'url',
+  applies: (input) => input.query === 'url',
+  transform: async (input) => exportDefault(input, input.url),
+};
+
+export const inlineStep: TransformStep = {
+  name: 'inline',
+  applies: (input) => input.query === 'inline',
+  async transform(input) {
+    if (input.lang !== 'css')
+      throw new Error(`${input.url}?inline: only stylesheets can be inlined; use ?raw for text`);
+    return exportDefault(input, input.code);
+  },
+};
+
+export const workerStep: TransformStep = {
+  name: 'worker',
+  applies: (input) => input.query === 'worker',
+  async transform(input) {
+    const url = JSON.stringify(`${encodeURI(input.url)}?${IMPORT_PARAM}`);
+    const code = `export default function WorkerWrapper(options) {\n  return new Worker(new URL(${url}, import.meta.url), { type: 'module', name: options?.name });\n}\n`;
+    return { ...input, code, lang: 'js', query: null, map: undefined };
+  },
+};
