@@ -41,6 +41,8 @@ export interface PendingChange {
   firstAt: number;
   /** When its latest event arrived. */
   lastAt: number;
+  /** The longest pause between two of its events in this burst (ms): how long its writer stops between writes. */
+  maxGapMs: number;
 }
 
 /** The checker's answer for one path: put it in the set (as `event`), leave it out, or look again soon. */
@@ -119,7 +121,8 @@ export class Coalescer {
       this.pending.delete(file);
       this.changed.delete(file);
     } else {
-      this.pending.set(file, { event: merged, firstAt: previous?.firstAt ?? now, lastAt: now });
+      const maxGapMs = previous ? Math.max(previous.maxGapMs, now - previous.lastAt) : 0;
+      this.pending.set(file, { event: merged, firstAt: previous?.firstAt ?? now, lastAt: now, maxGapMs });
     }
     this.verdicts.delete(file);
     this.noteActivity();
@@ -198,7 +201,9 @@ export class Coalescer {
       if (!this.quietTimer) this.setQuietTimer(this.options.retryMs);
       return;
     }
-    this.emit(new Set(unchecked));
+    // Forced, a file still being written slowly may still wait: it starts the next burst instead.
+    const holding = [...this.verdicts].filter(([, verdict]) => verdict.kind === 'wait').map(([file]) => file);
+    this.emit(new Set([...unchecked, ...holding]));
   }
 
   private async check(toCheck: Map<string, PendingChange>, force: boolean): Promise<void> {
