@@ -60,7 +60,8 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     // depends on the order of the pipeline. A page has the token only if we served it its client.
     authorize: (req, url) => {
       const origin = req.headers.origin;
-      if (origin !== undefined && !guard.originAllowed(origin, req.headers.host)) {
+      const foreign = origin !== undefined && !guard.originAllowed(origin, req.headers.host);
+      if (foreign || guard.isCrossSiteWithoutAllowedOrigin(req)) {
         return {
           status: 403,
           reason: "Refused: this page's origin may not use the channel (see server.cors.origins).",
