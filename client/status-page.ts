@@ -1,26 +1,8 @@
 // The live status page at /__devpush/: the channel's statistics, refreshed whenever the channel itself
 // says something (a change, a ping), through the same connection code as every page.
-import { CURSOR_PARAM, ROUTE_PREFIX, type TransportName, type TransportStats } from '../src/protocol.js';
+import { type ChannelStats, CURSOR_PARAM, routePath, TRANSPORT_STAT_COLUMNS } from '../src/protocol.js';
 import { ChannelConnection } from './connection.js';
 
-interface Status {
-  bootId: string;
-  seq: number;
-  ringSize: number;
-  transports: Record<TransportName, TransportStats>;
-  lastChange: { id: string; kind: string; at: string } | null;
-}
-
-const COLUMNS: (keyof TransportStats)[] = [
-  'connected',
-  'total',
-  'messages',
-  'bytes',
-  'reconnects',
-  'resumes',
-  'resyncs',
-  'drops',
-];
 const self = new URL(import.meta.url);
 let refreshing = false;
 let again = false;
@@ -36,7 +18,7 @@ function setText(id: string, text: string): void {
   if (element) element.textContent = text;
 }
 
-function render(status: Status): void {
+function render(status: ChannelStats): void {
   setText('boot', status.bootId);
   setText('seq', String(status.seq));
   setText('ring', String(status.ringSize));
@@ -47,7 +29,7 @@ function render(status: Status): void {
   const rows = Object.entries(status.transports).map(([name, stats]) => {
     const row = document.createElement('tr');
     row.dataset.rung = name;
-    row.append(cell('th', name), ...COLUMNS.map((column) => cell('td', String(stats[column]))));
+    row.append(cell('th', name), ...TRANSPORT_STAT_COLUMNS.map((column) => cell('td', String(stats[column]))));
     return row;
   });
   document.getElementById('rungs')?.replaceChildren(...rows);
@@ -61,8 +43,8 @@ async function refresh(): Promise<void> {
   }
   refreshing = true;
   try {
-    const response = await fetch(new URL(`${ROUTE_PREFIX}status`, self.origin), { cache: 'no-store' });
-    if (response.ok) render((await response.json()) as Status);
+    const response = await fetch(new URL(routePath('status'), self.origin), { cache: 'no-store' });
+    if (response.ok) render((await response.json()) as ChannelStats);
   } catch {
     // The connection's state line already says when the server is unreachable.
   } finally {

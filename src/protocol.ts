@@ -28,11 +28,57 @@ export const RECONNECT_PARAM = 're';
  * not counted as a new connection.
  */
 export const CONTINUE_PARAM = 'c';
+/** Query parameter the client adds to a swapped stylesheet's or image's URL, so the browser fetches it anew. */
+export const ASSET_VERSION_PARAM = 'devpush';
 /**
- * Route (under ROUTE_PREFIX) answering `{ bootId, id }` to an authorized client. A client whose every
- * rung failed asks it, to tell a restarted server (other bootId, or its token refused) from a dead one.
+ * Every route devpush answers, as its path under ROUTE_PREFIX. The channel's rungs are routes too
+ * (`/__devpush/websocket`, ...: see `channelPath`).
  */
-export const BOOT_ROUTE = 'boot';
+export const ROUTES = {
+  /** The live status page (HTML). */
+  statusPage: '',
+  /** The browser client injected into every page. */
+  client: 'client.js',
+  /** The status page's script. */
+  statusScript: 'status.js',
+  /** The status JSON (`StatusReport`). */
+  status: 'status',
+  /**
+   * `BootAnswer` to an authorized client. A client whose every rung failed asks it, to tell a restarted
+   * server (other bootId, or its token refused) from a dead one.
+   */
+  boot: 'boot',
+  /** Folder of build outputs (entry bundles, chunks, assets) served from the builder's memory. */
+  build: 'build/',
+} as const;
+export type RouteName = keyof typeof ROUTES;
+
+/** The absolute path of a devpush route: `routePath('client')` is `/__devpush/client.js`. */
+export function routePath(name: RouteName): string {
+  return `${ROUTE_PREFIX}${ROUTES[name]}`;
+}
+
+/** The path of one rung's endpoint: `/__devpush/websocket`. */
+export function channelPath(rung: TransportName): string {
+  return `${ROUTE_PREFIX}${rung}`;
+}
+
+/** @deprecated kept for the client while it is split; use `ROUTES.boot`. */
+export const BOOT_ROUTE = ROUTES.boot;
+
+/** What the boot route answers: which server run this is, and its newest message id. */
+export interface BootAnswer {
+  bootId: string;
+  id: MessageId;
+}
+
+/** WebSocket close codes the server sends. */
+export const CLOSE_CODES = {
+  /** The client sent a message: the channel is push-only. */
+  pushOnly: 1008,
+  /** The cursor is malformed: the client must not retry it (the other rungs answer HTTP 400). */
+  badCursor: 4400,
+} as const;
 
 /** What the browser client is told at serve time (replaces `__DEVPUSH_CONFIG__` in its bundle). */
 export interface ClientConfig {
@@ -43,16 +89,69 @@ export interface ClientConfig {
   heartbeatMs: number;
 }
 
-/** Counters per rung, as `/__devpush/status` reports them (read by the status page too). */
-export interface TransportStats {
-  connected: number;
-  total: number;
-  messages: number;
-  bytes: number;
-  reconnects: number;
-  resumes: number;
-  resyncs: number;
-  drops: number;
+/** The counters kept per rung, in the order the status page shows them. */
+export const TRANSPORT_STAT_COLUMNS = [
+  'connected',
+  'total',
+  'messages',
+  'bytes',
+  'reconnects',
+  'resumes',
+  'resyncs',
+  'drops',
+] as const;
+
+/** Counters per rung, as the status route reports them (read by the status page too). */
+export type TransportStats = Record<(typeof TRANSPORT_STAT_COLUMNS)[number], number>;
+
+/** The channel's part of the status report. */
+export interface ChannelStats {
+  bootId: string;
+  seq: number;
+  ringSize: number;
+  transports: Record<TransportName, TransportStats>;
+  lastChange: { id: MessageId; kind: ReplayableMessage['kind']; at: string } | null;
+}
+
+/**
+ * When each stage of one change set ran, so the status report (and `npm run bench`) can say where the
+ * time between a save and the browser goes. Times are epoch milliseconds with sub-millisecond precision
+ * (`performance.timeOrigin + performance.now()`), comparable with the same clock in other processes.
+ */
+export interface ChangeTiming {
+  /** Ids of the messages this change set published (empty when nothing on the page changed). */
+  messages: MessageId[];
+  /** How many files the change set held. */
+  files: number;
+  /** The watcher saw the burst's first and last file event (flushedAt - lastEventAt: what coalescing and checking add to a save). */
+  firstEventAt: number;
+  lastEventAt: number;
+  /** The watcher handed the coalesced change set over. */
+  flushedAt: number;
+  /** The pipeline started on it (later than flushedAt when an earlier set was still being handled). */
+  startedAt: number;
+  /** Every affected entry was rebuilt. */
+  builtAt: number;
+  /** Every message was handed to every connected client's transport. */
+  publishedAt: number;
+  /** CPU (user + system, microseconds) the server spent publishing: one broadcast to every client. */
+  publishCpuUs: number;
+  /** Clients connected when it was published. */
+  clients: number;
+}
+
+/**
+ * What the status route answers. The builder's and the watcher's parts are owned by their modules
+ * (src/bundle, src/watch) and left open here so this file stays free of Node code.
+ */
+export interface StatusReport<Build = unknown, Watch = unknown> extends ChannelStats {
+  build: Build;
+  watch: Watch | null;
+  /** Recent change sets, oldest first. */
+  changes: ChangeTiming[];
+  memory: { rss: number; heapUsed: number; heapTotal: number; external: number };
+  /** The server's clock when it answered (epoch ms, sub-millisecond). */
+  now: number;
 }
 
 /** `bootId.seq`: bootId is random per server start, seq counts every replayable message. */
@@ -138,8 +237,6 @@ export interface ResyncMessage extends Base {
   kind: 'resync';
   reason: string;
 }
-
-export type MessageKind = ServerMessage['kind'];
 
 /** Kinds that advance seq, are kept in the replay ring and are replayed after a reconnect. */
 export type ReplayableMessage =

@@ -1,6 +1,6 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { BOOT_ROUTE, ROUTE_PREFIX, type TransportName } from '../protocol.js';
+import { type BootAnswer, ROUTE_PREFIX, routePath, type TransportName } from '../protocol.js';
 import { Hub, type HubOptions } from './hub.js';
 import type { ChannelLimits, Transport } from './transport.js';
 import { TRANSPORT_FACTORIES } from './transports.js';
@@ -51,7 +51,7 @@ export class Channel {
 
   /** Returns true when the request was a channel request (answered here, one way or another). */
   handleRequest(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
-    const isBoot = url.pathname === `${ROUTE_PREFIX}${BOOT_ROUTE}`;
+    const isBoot = url.pathname === routePath('boot');
     const transport = this.endpoint(url.pathname);
     if (!transport && !isBoot) return false;
     const refusal = this.options.authorize(req, url);
@@ -90,7 +90,8 @@ export class Channel {
 
   /** Which server run this is: a client whose rungs all fail asks, to tell a restart from an outage. */
   private answerBoot(res: ServerResponse): void {
-    const body = JSON.stringify({ bootId: this.hub.bootId, id: this.hub.currentId });
+    const answer: BootAnswer = { bootId: this.hub.bootId, id: this.hub.currentId };
+    const body = JSON.stringify(answer);
     res.writeHead(200, {
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Length': Buffer.byteLength(body),

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import {
-  TRANSPORT_NAMES,
+  type ChannelStats,
   formatId,
+  TRANSPORT_NAMES,
+  TRANSPORT_STAT_COLUMNS,
   type HelloMessage,
   type MessageId,
   type PingMessage,
@@ -46,18 +48,10 @@ export interface HubOptions {
   heartbeatMs: number;
 }
 
-export type { TransportStats };
-
-export interface ChannelStats {
-  bootId: string;
-  seq: number;
-  ringSize: number;
-  transports: Record<TransportName, TransportStats>;
-  lastChange: { id: MessageId; kind: ReplayableMessage['kind']; at: string } | null;
-}
+export type { ChannelStats, TransportStats };
 
 function emptyStats(): TransportStats {
-  return { connected: 0, total: 0, messages: 0, bytes: 0, reconnects: 0, resumes: 0, resyncs: 0, drops: 0 };
+  return Object.fromEntries(TRANSPORT_STAT_COLUMNS.map((column) => [column, 0])) as TransportStats;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { CURSOR_PARAM } from '../protocol.js';
+import { CLOSE_CODES, CURSOR_PARAM } from '../protocol.js';
 import type { Encoded } from './encoded.js';
 import type { ChannelClient, Hub } from './hub.js';
 import {
@@ -12,10 +12,6 @@ import {
   type Transport,
   type TransportContext,
 } from './transport.js';
-
-/** Close codes the server uses; the client treats 4400 as "do not retry this cursor". */
-export const CLOSE_PUSH_ONLY = 1008;
-export const CLOSE_BAD_CURSOR = 4400;
 
 /**
  * Closes with `code`, and ends the socket a second later whether or not the peer answers the close:
@@ -63,7 +59,7 @@ export function createWebSocketTransport(hub: Hub, limits: TransportContext): Tr
     socket.on('error', () => socket.terminate());
     const cursor = readCursor(url.searchParams.get(CURSOR_PARAM));
     if (cursor === 'invalid') {
-      closeSoon(socket, CLOSE_BAD_CURSOR, 'malformed cursor');
+      closeSoon(socket, CLOSE_CODES.badCursor, 'malformed cursor');
       return;
     }
     const stalled = stallDetector(2 * limits.heartbeatMs);
@@ -88,7 +84,7 @@ export function createWebSocketTransport(hub: Hub, limits: TransportContext): Tr
       },
     };
     // The channel only pushes: anything a client sends is a protocol violation, not a command.
-    socket.on('message', () => closeSoon(socket, CLOSE_PUSH_ONLY, 'push-only channel'));
+    socket.on('message', () => closeSoon(socket, CLOSE_CODES.pushOnly, 'push-only channel'));
     socket.on('close', () => hub.detach(client));
     hub.attach(client, cursor, connectKind(url));
   }

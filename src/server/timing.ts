@@ -1,31 +1,13 @@
-import { formatId, parseId, type MessageId } from '../protocol.js';
+import {
+  type ChangeTiming,
+  type ChannelStats,
+  formatId,
+  type MessageId,
+  parseId,
+  type StatusReport,
+} from '../protocol.js';
 
-/**
- * When each stage of one change set ran, so `/__devpush/status` (and `npm run bench`) can say where the
- * time between a save and the browser goes. Times are epoch milliseconds with sub-millisecond precision
- * (`performance.timeOrigin + performance.now()`), comparable with the same clock in other processes.
- */
-export interface ChangeTiming {
-  /** Ids of the messages this change set published (empty when nothing on the page changed). */
-  messages: MessageId[];
-  /** How many files the change set held. */
-  files: number;
-  /** The watcher saw the burst's first and last file event (flushedAt - lastEventAt: what coalescing and checking add to a save). */
-  firstEventAt: number;
-  lastEventAt: number;
-  /** The watcher handed the coalesced change set over. */
-  flushedAt: number;
-  /** The pipeline started on it (later than flushedAt when an earlier set was still being handled). */
-  startedAt: number;
-  /** Every affected entry was rebuilt. */
-  builtAt: number;
-  /** Every message was handed to every connected client's transport. */
-  publishedAt: number;
-  /** CPU (user + system, microseconds) the server spent publishing: one broadcast to every client. */
-  publishCpuUs: number;
-  /** Clients connected when it was published. */
-  clients: number;
-}
+export type { ChangeTiming };
 
 /** Epoch milliseconds with sub-millisecond precision. */
 export function preciseNow(): number {
@@ -57,7 +39,10 @@ export class RecentTimings {
 }
 
 /** What `/__devpush/status` answers: the channel's stats, recent change timings and the process's memory. */
-export function statusReport<S extends object>(channel: S, changes: readonly ChangeTiming[]) {
+export function statusReport<Build, Watch>(
+  channel: ChannelStats & { build: Build; watch: Watch | null },
+  changes: readonly ChangeTiming[],
+): StatusReport<Build, Watch> {
   const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
-  return { ...channel, changes, memory: { rss, heapUsed, heapTotal, external }, now: preciseNow() };
+  return { ...channel, changes: [...changes], memory: { rss, heapUsed, heapTotal, external }, now: preciseNow() };
 }

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser.js';
 import { removeTempProjects } from '../helpers/fixture.js';
-import { closeWatchedSites, sleep, watchedSite, type WatchedSite } from '../helpers/watch.js';
+import { closeWatchedSites, watchedSite, type WatchedSite } from '../helpers/watch.js';
 
 let browser: Browser;
 let closeBrowser: () => Promise<void>;
@@ -54,6 +54,16 @@ async function openRecorded(
   };
 }
 
+/** Waits until the server has sent every message the saves so far cause, and the tab has applied them. */
+async function caughtUp(site: WatchedSite, tab: Page): Promise<void> {
+  await site.settle(0);
+  const seq = (id: string | null | undefined) => Number(id?.split('.')[1] ?? -1);
+  const last = seq(site.settledAt());
+  await expect
+    .poll(() => tab.evaluate(() => window.__devpush?.cursor).catch(() => null))
+    .toSatisfy((cursor) => seq(cursor) >= last);
+}
+
 const color = (tab: Page) => tab.$eval('#title', (el) => getComputedStyle(el).color);
 
 describe('bursts in Chromium', () => {
@@ -70,7 +80,7 @@ describe('bursts in Chromium', () => {
     writeFileSync(path.join(site.root, 'index.html'), page('two'));
     await expect.poll(() => tab.textContent('#title').catch(() => null), { timeout: 15_000 }).toBe('two');
     expect(await color(tab)).toBe('rgb(2, 2, 2)');
-    await sleep(800);
+    await caughtUp(site, tab);
     expect(navigations()).toBe(1);
     expect(await swaps()).toBe(0);
     expect(site.changes().map((m) => m.kind)).toEqual(['reload']);
@@ -88,7 +98,7 @@ describe('bursts in Chromium', () => {
     writeFileSync(path.join(site.root, 'a.css'), 'h1 { color: rgb(3, 3, 3) }');
     writeFileSync(path.join(site.root, 'b.css'), 'body { margin: 2px }');
     await expect.poll(() => color(tab), { timeout: 15_000 }).toBe('rgb(3, 3, 3)');
-    await sleep(800);
+    await caughtUp(site, tab);
     expect(navigations()).toBe(0);
     // The recorder sees swaps (so its zero in the test above means something).
     expect(await swaps()).toBeGreaterThanOrEqual(1);

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   Coalescer,
   mergeEvent,
@@ -44,8 +44,15 @@ class FakeDisk {
   };
 }
 
+// The coalescer's windows are tens of milliseconds: on a fake clock each test says exactly where they end.
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'] });
+});
 const made: Coalescer[] = [];
-afterEach(() => made.splice(0).forEach((coalescer) => coalescer.dispose()));
+afterEach(() => {
+  made.splice(0).forEach((coalescer) => coalescer.dispose());
+  vi.useRealTimers();
+});
 
 function setup(options: Partial<CoalesceOptions> = {}) {
   const disk = new FakeDisk();
@@ -61,7 +68,11 @@ function setup(options: Partial<CoalesceOptions> = {}) {
   return { disk, sets, coalescer, entries };
 }
 
-const settled = (coalescer: Coalescer) => vi.waitFor(() => expect(coalescer.busy).toBe(false), { timeout: 5000 });
+/** Runs the clock until no timer is left, and checks the burst is over. */
+async function settled(coalescer: Coalescer): Promise<void> {
+  await vi.runAllTimersAsync();
+  expect(coalescer.busy).toBe(false);
+}
 
 describe('Coalescer', () => {
   it('sends a lone change as one set, with its timing', async () => {
@@ -71,8 +82,8 @@ describe('Coalescer', () => {
     expect(sets).toHaveLength(1);
     expect(entries(sets[0])).toEqual([['/site/a.html', 'change']]);
     const { timing } = sets[0]!;
-    expect(timing.flushedAt).toBeGreaterThanOrEqual(timing.lastEventAt);
-    expect(timing.lastEventAt).toBeGreaterThanOrEqual(timing.firstEventAt);
+    expect(timing.flushedAt - timing.lastEventAt).toBe(5); // the quiet time
+    expect(timing.lastEventAt).toBe(timing.firstEventAt);
     expect(timing.events).toBe(1);
   });
 
@@ -97,9 +108,9 @@ describe('Coalescer', () => {
     const { sets, coalescer, disk } = setup();
     coalescer.add('add', '/site/a.html.1234');
     coalescer.add('unlink', '/site/a.html.1234');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(sets.every((set) => set.size === 0)).toBe(true);
-    expect(disk.checks.flat()).toEqual([]);
+    await settled(coalescer);
+    expect(sets.map((set) => set.size)).toEqual([0]);
+    expect(disk.checks).toEqual([]);
   });
 
   it('leaves out files found unchanged and counts them', async () => {
@@ -138,7 +149,8 @@ describe('Coalescer', () => {
     let open!: () => void;
     disk.gate = new Promise((resolve) => (open = resolve));
     coalescer.add('change', '/site/a.html');
-    await vi.waitFor(() => expect(disk.checks).toHaveLength(1));
+    await vi.advanceTimersByTimeAsync(5);
+    expect(disk.checks).toHaveLength(1);
     coalescer.add('change', '/site/b.html');
     open();
     await settled(coalescer);
@@ -153,7 +165,8 @@ describe('Coalescer', () => {
     let looks = 0;
     disk.rule = () => (++looks === 1 ? { kind: 'report', event: 'change' } : { kind: 'skip' });
     coalescer.add('change', '/site/a.html');
-    await vi.waitFor(() => expect(disk.checks).toHaveLength(1));
+    await vi.advanceTimersByTimeAsync(5);
+    expect(disk.checks).toHaveLength(1);
     coalescer.add('touch', '/site/a.html');
     open();
     await settled(coalescer);
@@ -167,9 +180,12 @@ describe('Coalescer', () => {
     await settled(coalescer);
     expect(sets).toHaveLength(1);
     coalescer.add('change', '/site/b.css');
-    await new Promise((resolve) => setTimeout(resolve, 40)); // longer than a lone file's quiet time
+    await vi.advanceTimersByTimeAsync(40); // far longer than a lone file's quiet time
+    expect(sets).toHaveLength(1);
     coalescer.add('change', '/site/c.html');
-    await settled(coalescer);
+    await vi.advanceTimersByTimeAsync(149);
+    expect(sets).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
     expect(sets).toHaveLength(2);
     expect(entries(sets[1])).toEqual([
       ['/site/b.css', 'change'],
@@ -182,9 +198,12 @@ describe('Coalescer', () => {
     const { sets, coalescer: slow } = setup({ quietMs: 5, burstQuietMs: 10, busyFactor: () => 20 });
     slow.add('change', '/site/a.html');
     slow.add('change', '/site/b.html');
-    await new Promise((resolve) => setTimeout(resolve, 60)); // past 10 ms, within 200 ms
+    await vi.advanceTimersByTimeAsync(60); // past 10 ms, within 200 ms
+    expect(sets).toHaveLength(0);
     slow.add('change', '/site/c.html');
-    await settled(slow);
+    await vi.advanceTimersByTimeAsync(199);
+    expect(sets).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
     expect(sets).toHaveLength(1);
     expect(sets[0]!.size).toBe(3);
   });
@@ -196,11 +215,20 @@ describe('Coalescer', () => {
       forced.push(force);
       return force ? { kind: 'report', event: change.event as FileEvent } : { kind: 'wait' };
     };
+    coalescer.add('change', '/site/log.txt');
     const stream = setInterval(() => coalescer.add('change', '/site/log.txt'), 2);
-    await vi.waitFor(() => expect(sets.length).toBeGreaterThanOrEqual(1), { timeout: 5000 });
+    await vi.advanceTimersByTimeAsync(59);
+    expect(sets).toHaveLength(0);
+    expect(forced).not.toContain(true);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sets).toHaveLength(1);
+    expect(sets[0]!.size).toBe(1);
+    expect(forced.at(-1)).toBe(true);
+    // Events after the cut start the next burst, cut in its turn.
+    await vi.advanceTimersByTimeAsync(4);
     clearInterval(stream);
     await settled(coalescer);
-    expect(sets[0]!.size).toBe(1);
-    expect(forced).toContain(true);
+    expect(sets).toHaveLength(2);
+    expect(sets[1]!.size).toBe(1);
   });
 });
