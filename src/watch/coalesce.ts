@@ -41,8 +41,6 @@ export interface PendingChange {
   firstAt: number;
   /** When its latest event arrived. */
   lastAt: number;
-  /** The longest pause between two of its events in this burst (ms): how long its writer stops between writes. */
-  maxGapMs: number;
 }
 
 /** The checker's answer for one path: put it in the set (as `event`), leave it out, or look again soon. */
@@ -121,8 +119,7 @@ export class Coalescer {
       this.pending.delete(file);
       this.changed.delete(file);
     } else {
-      const maxGapMs = previous ? Math.max(previous.maxGapMs, now - previous.lastAt) : 0;
-      this.pending.set(file, { event: merged, firstAt: previous?.firstAt ?? now, lastAt: now, maxGapMs });
+      this.pending.set(file, { event: merged, firstAt: previous?.firstAt ?? now, lastAt: now });
     }
     this.verdicts.delete(file);
     this.noteActivity();

@@ -49,7 +49,7 @@ export function createSettle(
     if (event === 'addDir' || event === 'unlinkDir') return REPORT(event);
     // A file still being written slowly holds its change back past the burst's max wait (up to a limit).
     const force = maxWaitOver && !writers.mayHold(file);
-    const stillMs = writers.stillMs(file, options.stillMs, change.maxGapMs);
+    const stillMs = writers.stillMs(file, options.stillMs);
     const allowEmpty = force || Date.now() - change.firstAt >= options.emptyGraceMs;
     // Growing since the last look, or a slow writer whose events are still coming: not done yet.
     const growing = (stats: Stats) =>

@@ -48,17 +48,25 @@ export class WriterHabits {
     return habit !== undefined && habit.signAt > 0 && this.now() - habit.signAt < this.options.writerMemoryMs;
   }
 
-  /** Quiet time this file needs before its bytes are taken as final; `eventGapMs` is the longest pause between its events in this burst. */
-  stillMs(file: string, normalMs: number, eventGapMs: number): number {
+  /**
+   * Quiet time this file needs before its bytes are taken as final. Only pauses seen in its mtimes
+   * count: its events' gaps also hold the watcher's own delays, which grow with the machine's load.
+   */
+  stillMs(file: string, normalMs: number): number {
     if (!this.isWriter(file)) return normalMs;
-    const gap = Math.max(eventGapMs, this.habits.get(file)?.gapMs ?? 0);
+    const gap = this.habits.get(file)?.gapMs ?? 0;
     return Math.min(this.options.writerMaxStillMs, Math.max(this.options.writerStillMs, 2 * gap));
   }
 
-  /** A writer still going may hold its change past the burst's max wait, up to `writerMaxWaitMs` in all. */
+  /**
+   * A writer still going (a sign within its quiet time) may hold its change past the burst's max wait,
+   * up to `writerMaxWaitMs` in all; one caught writing once and quiet since goes out with its burst.
+   */
   mayHold(file: string): boolean {
     const habit = this.habits.get(file);
-    return this.isWriter(file) && habit !== undefined && this.now() - habit.since < this.options.writerMaxWaitMs;
+    if (!habit || !this.isWriter(file)) return false;
+    const now = this.now();
+    return now - habit.signAt < this.stillMs(file, 0) && now - habit.since < this.options.writerMaxWaitMs;
   }
 
   /** A look found the file empty, or written a moment ago. */

@@ -9,7 +9,7 @@ describe('WriterHabits', () => {
   it('keeps the normal wait for a file never seen being written', () => {
     const habits = new WriterHabits(OPTIONS, () => 1000);
     expect(habits.grew('a', stat(10, 900), 990)).toBe(false);
-    expect(habits.stillMs('a', 3, 0)).toBe(3);
+    expect(habits.stillMs('a', 3)).toBe(3);
     expect(habits.isWriter('a')).toBe(false);
   });
 
@@ -20,9 +20,10 @@ describe('WriterHabits', () => {
     now = 1010;
     expect(habits.grew('a', stat(200, 1030 - 0), 995)).toBe(true); // 40 ms between writes
     expect(habits.isWriter('a')).toBe(true);
-    expect(habits.stillMs('a', 3, 0)).toBe(80);
-    expect(habits.stillMs('a', 3, 10)).toBe(80);
-    expect(habits.stillMs('a', 3, 700)).toBe(1000); // capped
+    expect(habits.stillMs('a', 3)).toBe(80);
+    now = 1020;
+    habits.grew('a', stat(300, 1030 + 900), 995);
+    expect(habits.stillMs('a', 3)).toBe(1000); // capped
   });
 
   it('does not count how long a file stayed empty as a pause of its writer', () => {
@@ -31,7 +32,7 @@ describe('WriterHabits', () => {
     habits.grew('a', stat(0, 900), 995);
     now = 1040;
     expect(habits.grew('a', stat(50, 1035), 995)).toBe(true);
-    expect(habits.stillMs('a', 3, 0)).toBe(60);
+    expect(habits.stillMs('a', 3)).toBe(60);
   });
 
   it('remembers a writer for a while (its next save is treated alike), then forgets', () => {
@@ -48,11 +49,21 @@ describe('WriterHabits', () => {
     let now = 1000;
     const habits = new WriterHabits(OPTIONS, () => now);
     habits.sign('a');
-    for (now = 1000; now < 11_000; now += 1000) {
+    for (now = 1000; now < 11_000; now += 50) {
       habits.sign('a');
       expect(habits.mayHold('a')).toBe(true);
     }
     habits.sign('a');
+    expect(habits.mayHold('a')).toBe(false);
+  });
+
+  it('does not hold a file caught writing once and quiet since', () => {
+    let now = 1000;
+    const habits = new WriterHabits(OPTIONS, () => now);
+    habits.sign('a');
+    expect(habits.mayHold('a')).toBe(true);
+    now = 1060;
+    expect(habits.isWriter('a')).toBe(true);
     expect(habits.mayHold('a')).toBe(false);
   });
 });
