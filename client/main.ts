@@ -2,7 +2,7 @@
 // the cursor current when the page was served, so nothing published after that is missed. (A pasted
 // snippet has none: it starts from the server's hello.)
 import { CURSOR_ATTRIBUTE, type TransportName } from '../src/protocol.js';
-import { apply } from './apply.js';
+import { apply, retryFailedSwaps } from './apply.js';
 import { hideBadge, showBadge } from './badge.js';
 import { ChannelConnection, type ConnectionState } from './connection.js';
 
@@ -19,7 +19,10 @@ const connection = new ChannelConnection(self.origin, __DEVPUSH_CONFIG__, cursor
     state = next;
     transport = rung;
     if (next === 'down') showBadge('devpush: disconnected, retrying…');
-    if (next === 'up') hideBadge();
+    if (next === 'up') {
+      hideBadge();
+      retryFailedSwaps();
+    }
   },
 });
 
