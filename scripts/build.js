@@ -2,11 +2,13 @@
 // browser client (esbuild → dist/client/client.js, one ES module). Runs on `npm install` via `prepare`.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const require = createRequire(import.meta.url);
-const root = new URL('..', import.meta.url).pathname;
+// A path, not URL.pathname: that keeps %20 for a space and breaks in a folder named with one.
+const root = fileURLToPath(new URL('..', import.meta.url));
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], {

@@ -3,12 +3,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 import { HOW_TO_GET_ONE, ensureChromium } from './find-chromium.js';
 
 const require = createRequire(import.meta.url);
-const root = new URL('..', import.meta.url).pathname;
+// A path, not URL.pathname: that keeps %20 for a space and breaks in a folder named with one.
+const root = fileURLToPath(new URL('..', import.meta.url));
 
 execFileSync(process.execPath, [path.join(root, 'scripts/build.js')], { stdio: 'inherit' });
 // The tests themselves are type-checked too, so a test that drifts from the code fails here.
