@@ -21,19 +21,28 @@ export const CLIENT_MARKER = '/__devpush/client.js';
 interface Landmarks {
   headClose: number;
   bodyClose: number;
+  /** Where a comment, tag, attribute value or raw-text element begins that never ends: all after it is swallowed. */
+  unterminated: number;
   hasClient: boolean;
 }
 
+/**
+ * The page with the tag before `</head>`, else before `</body>`, else before a construct that never
+ * closes (a tag after it would be inside it, dead), else at the end.
+ */
 export function injectTag(html: string, tag: string): string {
-  const { headClose, bodyClose, hasClient } = scan(html);
+  const { headClose, bodyClose, unterminated, hasClient } = scan(html);
   if (hasClient) return html;
-  const at = headClose >= 0 ? headClose : bodyClose;
-  if (at < 0) return html + tag;
+  const at = [headClose, bodyClose, unterminated].find((index) => index >= 0) ?? html.length;
   return html.slice(0, at) + tag + html.slice(at);
 }
 
 function scan(html: string): Landmarks {
-  const found: Landmarks = { headClose: -1, bodyClose: -1, hasClient: false };
+  const found: Landmarks = { headClose: -1, bodyClose: -1, unterminated: -1, hasClient: false };
+  const stop = (at: number) => {
+    found.unterminated = at;
+    return found;
+  };
   const lower = html.toLowerCase();
   let i = 0;
   while (i < html.length) {
@@ -41,21 +50,25 @@ function scan(html: string): Landmarks {
     if (lt < 0) break;
     if (lower.startsWith('<!--', lt)) {
       const end = lower.indexOf('-->', lt + 4);
-      i = end < 0 ? html.length : end + 3;
+      if (end < 0) return stop(lt);
+      i = end + 3;
       continue;
     }
     const next = html[lt + 1] ?? '';
     if (next === '!' || next === '?') {
       const end = html.indexOf('>', lt);
-      i = end < 0 ? html.length : end + 1;
+      if (end < 0) return stop(lt);
+      i = end + 1;
       continue;
     }
     if (next === '/') {
       const name = tagName(lower, lt + 2);
+      // An end tag's attributes are tokenized like a start tag's: a quote can hide its `>`.
+      const end = endOfTag(html, lt + 2 + name.length);
+      if (end < 0) return stop(lt);
       if (name === 'head' && found.headClose < 0) found.headClose = lt;
       if (name === 'body') found.bodyClose = lt;
-      const end = html.indexOf('>', lt);
-      i = end < 0 ? html.length : end + 1;
+      i = end;
       continue;
     }
     const name = tagName(lower, lt + 1);
@@ -64,12 +77,13 @@ function scan(html: string): Landmarks {
       continue;
     }
     const end = endOfTag(html, lt + 1 + name.length);
+    if (end < 0) return stop(lt);
     if (name === 'script' && html.slice(lt, end).includes(CLIENT_MARKER)) found.hasClient = true;
     i = end;
     if (RAW_TEXT.has(name)) {
-      if (name === 'plaintext') break;
-      const close = lower.indexOf(`</${name}`, i);
-      i = close < 0 ? html.length : close;
+      const close = name === 'plaintext' ? -1 : lower.indexOf(`</${name}`, i);
+      if (close < 0) return stop(lt);
+      i = close;
     }
   }
   return found;
@@ -81,23 +95,42 @@ function tagName(lower: string, from: number): string {
   return /^[a-z]/.test(lower[from] ?? '') ? lower.slice(from, end) : '';
 }
 
+type TagState = 'beforeName' | 'name' | 'afterName' | 'beforeValue' | 'quoted' | 'unquoted';
+
 /**
- * Index just past the `>` that ends a start tag. A quote opens a value only right after `=`, as in
- * HTML, so `<a title=it's>` ends at its `>`.
+ * Index just past the `>` that ends a start tag, -1 when none does. Follows the HTML tokenizer's
+ * attribute states: a quote opens a value only where a value begins (`<a title=it's>` ends at its
+ * `>`), and inside an unquoted value `=` and quotes are plain characters.
  */
 function endOfTag(html: string, from: number): number {
+  let state: TagState = 'beforeName';
   let quote = '';
-  let afterEquals = false;
   for (let i = from; i < html.length; i++) {
     const c = html[i]!;
-    if (quote) {
-      if (c === quote) quote = '';
+    const space = c === ' ' || c === '\t' || c === '\n' || c === '\f' || c === '\r';
+    if (state === 'quoted') {
+      if (c === quote) state = 'beforeName';
       continue;
     }
     if (c === '>') return i + 1;
-    if (afterEquals && (c === '"' || c === "'")) quote = c;
-    if (c === '=') afterEquals = true;
-    else if (!/\s/.test(c)) afterEquals = false;
+    if (state === 'unquoted') {
+      if (space) state = 'beforeName';
+    } else if (state === 'beforeValue') {
+      if (c === '"' || c === "'") {
+        quote = c;
+        state = 'quoted';
+      } else if (!space) state = 'unquoted';
+    } else if (c === '/') {
+      state = 'beforeName';
+    } else if (state === 'beforeName') {
+      if (!space) state = 'name';
+    } else if (c === '=') {
+      state = 'beforeValue';
+    } else if (space) {
+      state = 'afterName';
+    } else if (state === 'afterName') {
+      state = 'name';
+    }
   }
-  return html.length;
+  return -1;
 }
