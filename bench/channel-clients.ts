@@ -1,13 +1,22 @@
 import http from 'node:http';
 import WebSocket from 'ws';
-import type { ServerMessage } from '../src/protocol.js';
+import { EventStreamParser } from '../client/transports/event-stream.js';
+import {
+  CONTINUE_PARAM,
+  CURSOR_PARAM,
+  channelPath,
+  parseMessage,
+  type ServerMessage,
+  TOKEN_PARAM,
+  type TransportName,
+} from '../src/protocol.js';
 import { preciseNow } from './clock.js';
 
 // Plain channel clients without a browser, one per rung, as small as the protocol allows: they connect
 // with the run's token, resume with their cursor, and hand every message to `onMessage` with the time
 // it arrived. The bench uses them for save-to-message, fan-out and leak figures.
 
-export type Rung = 'websocket' | 'sse' | 'stream' | 'poll';
+export type Rung = TransportName;
 
 export interface ProbeEvents {
   onMessage(message: ServerMessage, receivedAt: number): void;
@@ -20,14 +29,11 @@ export interface ChannelProbe {
   close(): void;
 }
 
-/** Query parameter of a request that continues a live connection (the protocol's CONTINUE_PARAM). */
-const CONTINUE = 'c';
-
 function channelUrl(base: string, rung: Rung, token: string, cursor: string | null, continuing = false): URL {
-  const url = new URL(`/__devpush/${rung}`, base);
-  url.searchParams.set('t', token);
-  if (cursor) url.searchParams.set('since', cursor);
-  if (continuing) url.searchParams.set(CONTINUE, '1');
+  const url = new URL(channelPath(rung), base);
+  url.searchParams.set(TOKEN_PARAM, token);
+  if (cursor) url.searchParams.set(CURSOR_PARAM, cursor);
+  if (continuing) url.searchParams.set(CONTINUE_PARAM, '1');
   return url;
 }
 
@@ -39,7 +45,10 @@ function openWebSocket(base: string, token: string, events: ProbeEvents): Channe
   const url = channelUrl(base, 'websocket', token, null);
   url.protocol = 'ws:';
   const socket = new WebSocket(url, { perMessageDeflate: false });
-  socket.on('message', (data) => events.onMessage(JSON.parse(data.toString()) as ServerMessage, preciseNow()));
+  socket.on('message', (data) => {
+    const message = parseMessage(data.toString());
+    if (message) events.onMessage(message, preciseNow());
+  });
   socket.on('error', (error) => events.onClosed?.(error.message));
   socket.on('close', (code) => events.onClosed?.(`closed (${code})`));
   return {
@@ -49,22 +58,6 @@ function openWebSocket(base: string, token: string, events: ProbeEvents): Channe
       socket.terminate();
     },
   };
-}
-
-/** Splits event-stream text into messages; returns the unfinished tail. */
-export function parseEventStream(text: string, onMessage: (message: ServerMessage, id: string | null) => void): string {
-  const blocks = text.split('\n\n');
-  const tail = blocks.pop() ?? '';
-  for (const block of blocks) {
-    let id: string | null = null;
-    const data: string[] = [];
-    for (const line of block.split('\n')) {
-      if (line.startsWith('id:')) id = line.slice(3).trim();
-      else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
-    }
-    if (data.length) onMessage(JSON.parse(data.join('\n')) as ServerMessage, id);
-  }
-  return tail;
 }
 
 /**
@@ -87,13 +80,14 @@ function openHttp(base: string, token: string, rung: Exclude<Rung, 'websocket'>,
         return;
       }
       res.setEncoding('utf8');
-      let buffer = '';
+      const parser = new EventStreamParser();
       res.on('data', (chunk: string) => {
         const receivedAt = preciseNow();
-        buffer = parseEventStream(buffer + chunk, (message, id) => {
-          if (id) cursor = id;
-          events.onMessage(message, receivedAt);
-        });
+        for (const event of parser.feed(chunk)) {
+          if (event.id) cursor = event.id;
+          const message = parseMessage(event.data);
+          if (message) events.onMessage(message, receivedAt);
+        }
       });
       res.on('end', () => {
         if (rung === 'sse') events.onClosed?.('stream ended');

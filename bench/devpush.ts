@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ChangeTiming } from '../src/server/timing.js';
+import { type ChangeTiming, routePath, type StatusReport, TOKEN_PARAM } from '../src/protocol.js';
 import { preciseNow, until, within } from './clock.js';
 import { Inspector } from './inspector.js';
 
@@ -10,20 +10,9 @@ import { Inspector } from './inspector.js';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(REPO_ROOT, 'bin/devpush.js');
 
-export interface Memory {
-  rss: number;
-  heapUsed: number;
-  heapTotal: number;
-  external: number;
-}
-
-/** What `/__devpush/status` answers (the parts the bench reads). */
-export interface Status {
-  seq: number;
-  transports: Record<string, { connected: number; total: number; messages: number; drops: number }>;
-  changes?: ChangeTiming[];
-  memory?: Memory;
-}
+/** What the status route answers; the bench reads the channel's, the changes' and the memory parts. */
+export type Status = StatusReport;
+export type Memory = Status['memory'];
 
 export interface StartOptions {
   /** Start with `--inspect` so the bench can collect garbage and profile (figures that read memory). */
@@ -94,7 +83,7 @@ export class DevpushProcess {
   /** The per-run channel token, read from the served client as a page would get it. */
   async token(): Promise<string> {
     if (this.tokenValue) return this.tokenValue;
-    const source = await (await fetch(new URL('/__devpush/client.js', this.url))).text();
+    const source = await (await fetch(new URL(routePath('client'), this.url))).text();
     const match = /"token":"([^"]+)"/.exec(source);
     if (!match) throw new Error('no channel token in the served client');
     this.tokenValue = match[1]!;
@@ -103,16 +92,16 @@ export class DevpushProcess {
 
   /** Rungs the server offers, read from the served client's config. */
   async offeredRungs(): Promise<string[]> {
-    const source = await (await fetch(new URL('/__devpush/client.js', this.url))).text();
+    const source = await (await fetch(new URL(routePath('client'), this.url))).text();
     const match = /"transports":\[([^\]]*)\]/.exec(source);
     return match ? [...match[1]!.matchAll(/"(\w+)"/g)].map((m) => m[1]!) : [];
   }
 
   async status(): Promise<Status> {
-    const url = new URL('/__devpush/status', this.url);
-    url.searchParams.set('t', await this.token());
+    const url = new URL(routePath('status'), this.url);
+    url.searchParams.set(TOKEN_PARAM, await this.token());
     const response = await fetch(url);
-    if (!response.ok) throw new Error(`/__devpush/status answered ${response.status}`);
+    if (!response.ok) throw new Error(`${routePath('status')} answered ${response.status}`);
     return (await response.json()) as Status;
   }
 

@@ -31,10 +31,8 @@ export function apply(message: ServerMessage): void {
     case 'hello':
     case 'ping':
       return;
-    default: {
-      const unhandled: never = message;
-      return unhandled;
-    }
+    default:
+      message satisfies never;
   }
 }
 

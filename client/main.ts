@@ -4,6 +4,7 @@
 import { CURSOR_ATTRIBUTE, type TransportName } from '../src/protocol.js';
 import { apply, retryFailedSwaps } from './apply.js';
 import { hideBadge, showBadge } from './badge.js';
+import { browserWorld } from './browser-world.js';
 import { ChannelConnection, type ConnectionState } from './connection.js';
 
 const self = new URL(import.meta.url);
@@ -13,7 +14,7 @@ let transport: TransportName | null = null;
 const tag = document.querySelector<HTMLScriptElement>(`script[${CURSOR_ATTRIBUTE}]`);
 const cursor = tag?.getAttribute(CURSOR_ATTRIBUTE) ?? null;
 
-const connection = new ChannelConnection(self.origin, __DEVPUSH_CONFIG__, cursor, {
+const connection = new ChannelConnection(browserWorld(self.origin), __DEVPUSH_CONFIG__, cursor, {
   message: apply,
   state(next, rung) {
     state = next;

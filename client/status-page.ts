@@ -2,6 +2,7 @@
 // says something (a change, a ping), through the same connection code as every page.
 import { type ChannelStats, CURSOR_PARAM, routePath, TRANSPORT_STAT_COLUMNS } from '../src/protocol.js';
 import { ChannelConnection } from './connection.js';
+import { browserWorld } from './browser-world.js';
 
 const self = new URL(import.meta.url);
 let refreshing = false;
@@ -56,12 +57,17 @@ async function refresh(): Promise<void> {
   }
 }
 
-const connection = new ChannelConnection(self.origin, __DEVPUSH_CONFIG__, self.searchParams.get(CURSOR_PARAM), {
-  message: () => void refresh(),
-  heard: () => void refresh(),
-  state(state, transport) {
-    setText('state', transport ? `${state} (${transport})` : state);
-    void refresh();
+const connection = new ChannelConnection(
+  browserWorld(self.origin),
+  __DEVPUSH_CONFIG__,
+  self.searchParams.get(CURSOR_PARAM),
+  {
+    message: () => void refresh(),
+    heard: () => void refresh(),
+    state(state, transport) {
+      setText('state', transport ? `${state} (${transport})` : state);
+      void refresh();
+    },
   },
-});
+);
 connection.start();

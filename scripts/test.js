@@ -2,22 +2,18 @@
 // vitest, and ends with one line "N passed, N failed" that CI reads.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { HOW_TO_GET_ONE, ensureChromium } from './find-chromium.js';
 
-const require = createRequire(import.meta.url);
 // A path, not URL.pathname: that keeps %20 for a space and breaks in a folder named with one.
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+// `npm run lint` first: Biome (lint rules and the format check) and the type check of src, client and the
+// tests, so a test that drifts from the code, or an unused name, fails here before any test runs.
+execFileSync('npm', ['run', '--silent', 'lint'], { cwd: root, stdio: 'inherit' });
 execFileSync(process.execPath, [path.join(root, 'scripts/build.js')], { stdio: 'inherit' });
-// The tests themselves are type-checked too, so a test that drifts from the code fails here.
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.test.json'], {
-  cwd: root,
-  stdio: 'inherit',
-});
 
 const chromium = ensureChromium();
 if (!chromium) {

@@ -7,6 +7,7 @@ import { createLogger } from './log.js';
 import { packageRoot } from './server/client-bundle.js';
 import { startDevServer, type DevServer } from './server/server.js';
 import { DEFAULT_PORT } from './config/schema.js';
+import { routePath } from './protocol.js';
 
 const USAGE = `Usage:
   devpush serve [dir] [options]   serve dir (default: .) with live reload
@@ -111,7 +112,7 @@ async function snippet(args: string[], flags: Flags): Promise<void> {
   const config = await resolveConfig({ ...inlineConfig('.', flags) });
   const host = config.server.host === '127.0.0.1' ? 'localhost' : config.server.host;
   process.stdout.write(
-    `<script type="module" crossorigin src="http://${host}:${config.server.port}/__devpush/client.js"></script>\n`,
+    `<script type="module" crossorigin src="http://${host}:${config.server.port}${routePath('client')}"></script>\n`,
   );
 }
 

@@ -271,3 +271,38 @@ export function parseId(id: string | null | undefined): { bootId: string; seq: n
   if (!/^[A-Za-z0-9_-]+$/.test(bootId) || !/^\d{1,15}$/.test(seqText)) return null;
   return { bootId, seq: Number(seqText) };
 }
+
+/**
+ * A message as received: the parsed JSON when its `kind` is one this side knows, null for anything else
+ * (garbage, or a kind from a newer server), which the receiver ignores. A new kind in ServerMessage
+ * fails the type check here until it is listed.
+ */
+export function parseMessage(text: string): ServerMessage | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || typeof (value as { kind?: unknown }).kind !== 'string')
+    return null;
+  const message = value as ServerMessage;
+  switch (message.kind) {
+    case 'hello':
+    case 'reload':
+    case 'css':
+    case 'img':
+    case 'update':
+    case 'error':
+    case 'error-cleared':
+    case 'custom':
+    case 'ping':
+    case 'resync':
+      return message;
+    default: {
+      const unknown: never = message;
+      void unknown;
+      return null;
+    }
+  }
+}

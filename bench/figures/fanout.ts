@@ -1,3 +1,4 @@
+import { TRANSPORT_NAMES } from '../../src/protocol.js';
 import type { Rung } from '../channel-clients.js';
 import { sleep, until } from '../clock.js';
 import { DevpushProcess } from '../devpush.js';
@@ -8,7 +9,7 @@ import { medians, round, summarize } from '../stats.js';
 import { ClientWorker } from '../workers.js';
 
 const GROUP = 'channel fan-out';
-const RUNGS: Rung[] = ['websocket', 'sse', 'stream', 'poll'];
+const RUNGS: readonly Rung[] = TRANSPORT_NAMES;
 const WORKERS = 2;
 const KiB = 1024;
 
@@ -70,7 +71,7 @@ async function runCase(rung: Rung, count: number, settings: Settings): Promise<F
         async () => (await server.status()).changes?.find((c) => c.messages.some((id) => !seen.has(id))),
         5,
       );
-      timing.messages.forEach((id) => seen.add(id));
+      for (const id of timing.messages) seen.add(id);
       const id = timing.messages[0]!;
       const times = (
         await Promise.all(

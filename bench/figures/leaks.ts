@@ -1,3 +1,4 @@
+import { TRANSPORT_NAMES } from '../../src/protocol.js';
 import type { Rung } from '../channel-clients.js';
 import { sleep } from '../clock.js';
 import { DevpushProcess } from '../devpush.js';
@@ -8,7 +9,7 @@ import { round } from '../stats.js';
 import { ClientWorker } from '../workers.js';
 
 const GROUP = 'leaks';
-const RUNGS: Rung[] = ['websocket', 'sse', 'stream', 'poll'];
+const RUNGS: readonly Rung[] = TRANSPORT_NAMES;
 const MiB = 2 ** 20;
 /** Cycles run before the starting reading, so lazily built state (JIT, pools) is not counted as growth. */
 const WARMUP_CYCLES = 300;

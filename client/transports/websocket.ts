@@ -1,3 +1,4 @@
+import { CLOSE_CODES } from '../../src/protocol.js';
 import type { ClientTransport } from './transport.js';
 
 /**
@@ -21,7 +22,7 @@ export const websocketTransport: ClientTransport = {
     socket.onmessage = (event) => {
       if (typeof event.data === 'string') handlers.message(event.data);
     };
-    socket.onclose = (event) => finish(`websocket closed (${event.code})`, event.code === 4400);
+    socket.onclose = (event) => finish(`websocket closed (${event.code})`, event.code === CLOSE_CODES.badCursor);
     socket.onerror = () => finish('websocket error');
     return {
       close() {

@@ -21,12 +21,16 @@ export interface BuilderOptions {
   settings: BuildSettings;
   /** The file a URL path names, with the same containment and deny rules as every other route; null if none. */
   resolveFile(urlPath: string): Promise<string | null>;
-  /** A build that no change set asked for (first request, page discovery, declared entry) finished. */
-  onBuilt(effect: BuildEffect): void;
-  /** An entry is gone (idle, or the server closes): any error it reported no longer holds. */
-  onDropped(entry: string): void;
   /** Entries no page asked for in this long lose their esbuild context (ms). @default 15 minutes */
   idleMs?: number;
+}
+
+/** Who hears about builds no change set asked for; set once the pipeline exists (`Builder.setListener`). */
+export interface BuilderListener {
+  /** A build that no change set asked for (first request, page discovery, declared entry) finished. */
+  entryBuilt(effect: BuildEffect): void;
+  /** An entry is gone (idle, or the server closes): any error it reported no longer holds. */
+  entryDropped(entry: string): void;
 }
 
 export interface BuilderStats {
@@ -64,12 +68,18 @@ export class Builder {
   private retiredBuilds = 0;
   private lastRebuild: BuilderStats['lastRebuild'] = null;
   private closed = false;
+  private listener: BuilderListener | null = null;
 
   constructor(private readonly options: BuilderOptions) {
     this.declared = new Set(options.settings.entries);
     const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
     this.idleTimer = setInterval(() => void this.disposeIdle(idleMs), Math.max(50, Math.min(idleMs / 2, 60_000)));
     this.idleTimer.unref();
+  }
+
+  /** Who hears about builds no change set asked for; builds before this is set are told to nobody. */
+  setListener(listener: BuilderListener): void {
+    this.listener = listener;
   }
 
   /** Builds the declared entries now, so their first request is served at once; resolves to those not found. */
@@ -201,7 +211,8 @@ export class Builder {
     this.entries.set(urlPath, entry);
     this.created++;
     this.dormant.delete(urlPath);
-    this.options.onBuilt(await entry.build());
+    const effect = await entry.build();
+    this.listener?.entryBuilt(effect);
     return entry;
   }
 
@@ -222,7 +233,7 @@ export class Builder {
   /** A plain module's answer is asked again once a file it read changes (it may import a package now). */
   private forgetProbes(changes: ReadonlyMap<string, string>): void {
     for (const [url, probe] of this.pageModules) {
-      if (probe && probe.inputs.some((file) => changes.has(file))) this.pageModules.set(url, null);
+      if (probe?.inputs.some((file) => changes.has(file))) this.pageModules.set(url, null);
     }
   }
 
@@ -252,7 +263,7 @@ export class Builder {
     this.entries.delete(urlPath);
     this.retiredBuilds += entry.builds;
     await entry.dispose();
-    if (entry.problems.length) this.options.onDropped(urlPath);
+    if (entry.problems.length) this.listener?.entryDropped(urlPath);
   }
 }
 

@@ -1,10 +1,16 @@
+import { scanHtml } from '../html/scan.js';
+
 /** Module scripts (`<script type="module" src>`) of an HTML page, as URL paths on this origin. */
 export function moduleScripts(html: string, pageUrlPath: string): string[] {
   const base = new URL(pageUrlPath, 'http://devpush.invalid');
   const found = new Set<string>();
-  // Commented-out tags are not scripts the page runs; warming them could show errors for dead code.
-  const visible = html.replace(/<!--[\s\S]*?(-->|$)/g, '');
-  for (const [tag] of visible.matchAll(/<script\b[^>]*>/gi)) {
+  // Only tags the browser runs: not in comments (warming them could show errors for dead code), nor
+  // inside a textarea or a script's text.
+  const tags: string[] = [];
+  scanHtml(html, ({ name, text }) => {
+    if (name === 'script') tags.push(text);
+  });
+  for (const tag of tags) {
     if (attribute(tag, 'type')?.toLowerCase() !== 'module') continue;
     const src = attribute(tag, 'src');
     if (!src) continue;

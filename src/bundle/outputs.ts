@@ -2,9 +2,11 @@
 // `<entry>.css`, source maps beside them, and imported images and fonts under ASSET_PREFIX.
 import path from 'node:path';
 import type { OutputFile } from 'esbuild';
+import { mimeType } from '../http/content-type.js';
+import { routePath } from '../protocol.js';
 
 /** URL prefix of images, fonts and other files an entry imports (file loader), served from memory. */
-export const ASSET_PREFIX = '/__devpush/build/';
+export const ASSET_PREFIX = routePath('build');
 
 /** One served file. `body()` is computed on first use: source maps are rarely fetched. */
 export interface Served {
@@ -65,7 +67,7 @@ export function collectOutputs(entryUrl: string, entryFile: string, files: reado
     if (file === js || file === css || file.path.endsWith('.map')) continue;
     served.set(
       `${ASSET_PREFIX}${path.basename(file.path)}`,
-      fixed(assetType(file.path), file.hash, () => file.contents),
+      fixed(mimeType(file.path), file.hash, () => file.contents),
     );
   }
   return { files: served, primary };
@@ -109,26 +111,20 @@ function concat(...parts: (string | Uint8Array)[]): Uint8Array {
   return Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)));
 }
 
-const ASSET_TYPES: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.svg': 'image/svg+xml',
-  '.ico': 'image/x-icon',
-  '.bmp': 'image/bmp',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-  '.eot': 'application/vnd.ms-fontobject',
-};
-
-/** Extensions bundled as separate files (the file loader) unless the config says otherwise. */
-export const ASSET_EXTENSIONS = Object.keys(ASSET_TYPES);
-
-function assetType(file: string): string {
-  return ASSET_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-}
+/** Extensions bundled as separate files (the file loader) unless the config says otherwise; typed by mrmime. */
+export const ASSET_EXTENSIONS = [
+  '.png',
+  '.jpg',
+  '.jpeg',
+  '.gif',
+  '.webp',
+  '.avif',
+  '.svg',
+  '.ico',
+  '.bmp',
+  '.woff',
+  '.woff2',
+  '.ttf',
+  '.otf',
+  '.eot',
+];

@@ -1,6 +1,7 @@
-import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type BootAnswer, ROUTE_PREFIX, routePath, type TransportName } from '../protocol.js';
+import { refuseSocket } from '../http/raw-response.js';
 import { Hub, type HubOptions } from './hub.js';
 import type { ChannelLimits, Transport } from './transport.js';
 import { TRANSPORT_FACTORIES } from './transports.js';
@@ -77,12 +78,7 @@ export class Channel {
       ? this.options.authorize(req, url)
       : { status: 404, reason: 'No WebSocket endpoint here.' };
     if (refusal) {
-      const body = `${refusal.reason}\n`;
-      socket.end(
-        `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status] ?? 'Refused'}\r\n` +
-          `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-          `Connection: close\r\n\r\n${body}`,
-      );
+      refuseSocket(socket, refusal.status, refusal.reason);
       return;
     }
     transport!.upgrade!(req, socket, head, url);

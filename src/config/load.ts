@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { BuildResult } from 'esbuild';
 import { DevpushError, describeValue } from '../errors.js';
 import { TRANSPORT_NAMES } from '../protocol.js';
 import { resolveBuild } from './build.js';
@@ -87,7 +88,7 @@ async function importConfig(file: string): Promise<unknown> {
  */
 async function importTypeScript(file: string): Promise<unknown> {
   const { build } = await import('esbuild');
-  let result;
+  let result: BuildResult<{ write: false }>;
   try {
     result = await build({
       entryPoints: [file],

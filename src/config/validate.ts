@@ -32,10 +32,6 @@ export const rules = {
     expected: `an array of ${item.expected.replace(/^an? /, '')}s`,
     test: (v) => Array.isArray(v) && v.every((x) => item.test(x)),
   }),
-  recordOf: (item: Rule): Rule => ({
-    expected: `an object whose values are ${item.expected.replace(/^an? /, '')}s`,
-    test: (v) => isPlainObject(v) && Object.values(v).every((x) => item.test(x)),
-  }),
   func: (): Rule => ({ expected: 'a function', test: (v) => typeof v === 'function' }),
   regexp: (): Rule => ({ expected: 'a RegExp', test: (v) => v instanceof RegExp }),
   either: (...choices: Rule[]): Rule => ({

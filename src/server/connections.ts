@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { isIP, type Socket } from 'node:net';
+import { rawResponse } from '../http/raw-response.js';
 
 export interface ConnectionLimits {
   /** Open TCP connections from one peer (an IPv4 address or an IPv6 /64); a tab holds one channel socket and a few HTTP ones. */
@@ -8,9 +9,7 @@ export interface ConnectionLimits {
   total: number;
 }
 
-const OVER_LIMIT =
-  'HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n' +
-  'Content-Length: 53\r\n\r\nRefused: too many open connections to the dev server.\n';
+export const OVER_LIMIT = rawResponse(503, 'Refused: too many open connections to the dev server.');
 
 /**
  * Caps open connections per remote address and in total, counted as sockets are accepted, so that

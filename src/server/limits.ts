@@ -1,6 +1,7 @@
-import { STATUS_CODES, type IncomingMessage, type ServerOptions } from 'node:http';
+import type { IncomingMessage, ServerOptions } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Refusal } from './guard.js';
+import { rawResponse } from '../http/raw-response.js';
 
 /** Request line plus headers; a browser's requests stay far below (Node's own default is 16 KiB). */
 export const MAX_HEADER_BYTES = 16 * 1024;
@@ -52,16 +53,5 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
     return;
   }
   socket.on('error', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
-
-/** An answer written straight to a socket (upgrade requests have no ServerResponse), then the socket closed. */
-export function refuseSocket(socket: Duplex, refusal: Refusal): void {
-  const body = `${refusal.reason}\n`;
-  socket.on('error', () => socket.destroy());
-  socket.end(
-    `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status] ?? 'Refused'}\r\n` +
-      'Content-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
+  socket.end(rawResponse(status, null));
 }

@@ -2,6 +2,7 @@ import { realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
+import { isInside } from '../fs/inside.js';
 
 /** Never served, even inside the root: dotfiles and folders (.env*, .git/, .npmrc...) and keys/certificates. */
 const SECRET_EXTENSIONS = /\.(pem|key|crt|p12|pfx|cer|der)$/i;
@@ -28,6 +29,7 @@ const DUMMY_ORIGIN = 'http://devpush.invalid';
  * backslashes, and `..` segments (browsers resolve those before sending).
  */
 export function parseTarget(target: string): Target | Refusal {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
   if (/[\x00-\x1f\x7f#]/.test(target) || !target.startsWith('/')) return { status: 400, reason: 'Bad request target.' };
   const queryAt = target.indexOf('?');
   const rawPath = (queryAt === -1 ? target : target.slice(0, queryAt)).replace(/\/{2,}/g, '/');
@@ -37,6 +39,7 @@ export function parseTarget(target: string): Target | Refusal {
   } catch {
     return { status: 400, reason: 'Bad percent-encoding in the path.' };
   }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
   if (/[\x00-\x1f\x7f\\]/.test(pathname)) return { status: 400, reason: 'Bad path.' };
   pathname = pathname.replace(/\/{2,}/g, '/');
   if (pathname.split('/').some((segment) => segment === '..')) return { status: 400, reason: 'Bad path.' };
@@ -123,9 +126,7 @@ export class FileAccess {
   /** The path of `file` relative to the root or allowed folder containing it; null when none does. */
   private async containing(file: string): Promise<string | null> {
     for (const dir of await this.rootReal) {
-      const relative = path.relative(dir, file);
-      const escapes = relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
-      if (!escapes) return relative;
+      if (isInside(dir, file)) return path.relative(dir, file);
     }
     return null;
   }

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { BuildEffect, Builder } from '../bundle/builder.js';
 import { SOURCE_ENTRY } from '../bundle/builder.js';
 import { describeProblem } from '../bundle/errors.js';
@@ -7,6 +6,7 @@ import type { Logger } from '../log.js';
 import type { ChangeSet } from '../watch/coalesce.js';
 import { urlPathOf } from './static.js';
 import { idsBetween, preciseNow, RecentTimings } from './timing.js';
+import { isInside } from '../fs/inside.js';
 
 /** A code frame under a one-line problem, when there is one. */
 function frameOf(problem: { frame: string }): string {
@@ -93,7 +93,7 @@ export class Pipeline {
 
   /** A plain file of the site: stylesheets and images swap in place, anything else reloads. */
   private classify(file: string, event: string, plan: Plan): void {
-    const inside = !path.relative(this.root, file).startsWith('..');
+    const inside = isInside(this.root, file);
     const url = inside ? urlPathOf(this.root, file) : file;
     if (inside && SOURCE_ENTRY.test(file)) return; // a source no entry uses: nothing on the page changed
     if (event === 'change' && inside && /\.css$/i.test(file)) plan.css.push(url);
@@ -118,12 +118,20 @@ export class Pipeline {
       this.log.info(`build fixed: ${effect.entry}`);
       this.hub.publish({ kind: 'error-cleared', source: effect.entry });
     }
-    if (effect.kind === 'recovered') {
-      plan.reload.push(effect.entry);
-    } else if (effect.kind === 'js') {
-      plan.reload.push(effect.entry);
-    } else if (effect.kind === 'css') {
-      plan.css.push(...effect.cssPaths);
+    switch (effect.kind) {
+      case 'recovered':
+      case 'js':
+        plan.reload.push(effect.entry);
+        return;
+      case 'css':
+        plan.css.push(...effect.cssPaths);
+        return;
+      case 'none':
+        return;
+      default: {
+        const unknown: never = effect.kind;
+        throw new Error(`pipeline: unknown build effect ${String(unknown)}`);
+      }
     }
   }
 

@@ -2,17 +2,12 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { lookup } from 'mrmime';
 import parseRange from 'range-parser';
+import { contentType } from '../http/content-type.js';
 import type { FileAccess, ResolvedFile, Target } from './paths.js';
 import { sendText } from './respond.js';
 
-/** Content-Type for a file name, with charset for text so the browser never guesses. */
-export function contentType(file: string): string {
-  const type = lookup(file) ?? 'application/octet-stream';
-  const isText = type.startsWith('text/') || /(javascript|json|xml|svg)/.test(type);
-  return isText ? `${type}; charset=utf-8` : type;
-}
+export { contentType };
 
 export function isHtml(file: string): boolean {
   return /\.html?$/i.test(file);

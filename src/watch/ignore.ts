@@ -1,6 +1,7 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { IgnoreMatcher } from '../config/types.js';
+import { isInside } from '../fs/inside.js';
 
 // Folders never worth watching: version control, dependencies, devpush's own cache and tool caches.
 const IGNORED_SEGMENTS = new Set(['.git', 'node_modules', '.hg', '.svn', '.cache', '.devpush']);
@@ -16,9 +17,7 @@ const CONFIG_TEMP = /^\.devpush\.config\.[^/]+\.mjs$/;
 function baseOf(file: string, bases: readonly string[]): string | null {
   let best: string | null = null;
   for (const base of bases) {
-    const relative = path.relative(base, file);
-    const inside = relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-    if (inside && (best === null || base.length > best.length)) best = base;
+    if (isInside(base, file) && (best === null || base.length > best.length)) best = base;
   }
   return best;
 }

@@ -1,5 +1,6 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+import { isInside } from '../fs/inside.js';
 
 /** One line of the mount table (`/proc/self/mounts`). */
 export interface Mount {
@@ -67,8 +68,7 @@ function unescapeOctal(field: string): string {
 export function mountOf(file: string, mounts: readonly Mount[]): Mount | null {
   let best: Mount | null = null;
   for (const mount of mounts) {
-    const relative = path.posix.relative(mount.mountPoint, file);
-    const inside = relative === '' || (!relative.startsWith('..') && !path.posix.isAbsolute(relative));
+    const inside = isInside(mount.mountPoint, file, path.posix);
     if (inside && (!best || mount.mountPoint.length >= best.mountPoint.length)) best = mount;
   }
   return best;

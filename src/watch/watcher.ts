@@ -157,6 +157,27 @@ function workerEntry(): URL | null {
   return candidates.find((url) => existsSync(fileURLToPath(url))) ?? null;
 }
 
+/** Hands a message from the watcher's thread to the engine's listener. */
+function dispatchFromWorker(message: FromWorker, events: EngineEvents): void {
+  switch (message.type) {
+    case 'ready':
+      events.ready();
+      return;
+    case 'changes':
+      events.changes(changeSet(message.entries, message.timing));
+      return;
+    case 'hashed':
+      events.hashed(message.files);
+      return;
+    case 'problem':
+      events.problem(message.message);
+      return;
+    default:
+      // Never thrown: this runs in a 'message' listener, where a throw would end the server.
+      message satisfies never;
+  }
+}
+
 /** Runs the engine in a worker thread; a thread that dies is restarted (a few times) so watching goes on. */
 function startInWorker(entry: URL, engineOptions: EngineOptions, events: EngineEvents): Engine {
   let closing = false;
@@ -168,12 +189,7 @@ function startInWorker(entry: URL, engineOptions: EngineOptions, events: EngineE
     // thread cost ~12 MiB of idle RSS.
     const resourceLimits = { maxYoungGenerationSizeMb: 4 };
     const worker = new Worker(entry, { workerData: engineOptions, stdout: false, stderr: false, resourceLimits });
-    worker.on('message', (message: FromWorker) => {
-      if (message.type === 'ready') events.ready();
-      else if (message.type === 'changes') events.changes(changeSet(message.entries, message.timing));
-      else if (message.type === 'hashed') events.hashed(message.files);
-      else if (message.type === 'problem') events.problem(message.message);
-    });
+    worker.on('message', (message: FromWorker) => dispatchFromWorker(message, events));
     worker.on('error', (error) => events.problem(`watcher: its thread failed: ${error.stack ?? error.message}`));
     worker.on('exit', () => {
       current = null;

@@ -5,8 +5,7 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'changes'; entries: [string, FileEvent][]; timing: BatchTiming }
   | { type: 'hashed'; files: number }
-  | { type: 'problem'; message: string }
-  | { type: 'closed' };
+  | { type: 'problem'; message: string };
 
 /** Messages from the server to the watcher's thread. */
 export type ToWorker = { type: 'close' };

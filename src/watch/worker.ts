@@ -17,8 +17,6 @@ const engine = startEngine(workerData as EngineOptions, {
 
 port.on('message', (message: ToWorker) => {
   if (message.type !== 'close') return;
-  void engine.close().finally(() => {
-    post({ type: 'closed' });
-    port.close();
-  });
+  // Closing the port ends the thread; the server waits for its exit.
+  void engine.close().finally(() => port.close());
 });

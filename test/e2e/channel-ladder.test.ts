@@ -179,7 +179,8 @@ describe('tabs sharing one connection, in Chromium', () => {
     const context = await browser.newContext();
     // Every tab records the custom events it applies, from before its client runs.
     await context.addInitScript(() => {
-      const seen: unknown[] = ((window as unknown as { seen: unknown[] }).seen = []);
+      const seen: unknown[] = [];
+      (window as unknown as { seen: unknown[] }).seen = seen;
       window.addEventListener('devpush:custom', (event) =>
         seen.push((event as CustomEvent<{ data: unknown }>).detail.data),
       );

@@ -1,6 +1,7 @@
 import { symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, copyFixture } from './fixture.js';
+import { routePath } from '../../src/protocol.js';
 
 /**
  * A private copy of a build fixture whose node_modules points at the repository's, so that packages
@@ -27,6 +28,6 @@ export interface BuildStatus {
 
 /** The builder's counters from /__devpush/status. */
 export async function buildStatus(base: string): Promise<BuildStatus> {
-  const status = (await (await fetch(new URL('/__devpush/status', base))).json()) as { build: BuildStatus };
+  const status = (await (await fetch(new URL(routePath('status'), base))).json()) as { build: BuildStatus };
   return status.build;
 }

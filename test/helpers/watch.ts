@@ -2,7 +2,7 @@ import { utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { vi, expect } from 'vitest';
 import { createServer, type DevServer, type InlineConfig } from '../../src/index.js';
-import type { ServerMessage } from '../../src/protocol.js';
+import { routePath, type ServerMessage } from '../../src/protocol.js';
 import type { WatchStats } from '../../src/watch/watcher.js';
 import { fetchToken, WsProbe } from './channel.js';
 import { tempProject } from './fixture.js';
@@ -65,7 +65,7 @@ export async function watchedSite(files: Record<string, string>, config: InlineC
   await probe.opened;
   await server.watching;
   const watchStats = async () =>
-    ((await (await fetch(new URL('/__devpush/status', base))).json()) as { watch: WatchStats }).watch;
+    ((await (await fetch(new URL(routePath('status'), base))).json()) as { watch: WatchStats }).watch;
   await vi.waitFor(async () => expect((await watchStats()).hashedFiles).not.toBeNull(), {
     timeout: 15_000,
     interval: 50,

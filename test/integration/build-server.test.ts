@@ -16,7 +16,7 @@ const servers: DevServer[] = [];
 const probes: WsProbe[] = [];
 
 afterEach(async () => {
-  probes.splice(0).forEach((probe) => probe.close());
+  for (const probe of probes.splice(0)) probe.close();
   await Promise.all(servers.splice(0).map((server) => server.close()));
   removeTempProjects();
 });

@@ -1,6 +1,7 @@
 // The builder against real esbuild on real temp projects: what it rebuilds, what it reports, what it serves.
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { type EncodedSourceMap, originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Builder, type BuildEffect } from '../../src/bundle/builder.js';
 import { resolveConfig } from '../../src/config/load.js';
@@ -47,10 +48,9 @@ async function harness(
     root,
     settings,
     resolveFile: async (url) => (existsSync(path.join(root, url)) ? path.join(root, url) : null),
-    onBuilt: (effect) => built.push(effect),
-    onDropped: (entry) => dropped.push(entry),
     idleMs,
   });
+  builder.setListener({ entryBuilt: (effect) => built.push(effect), entryDropped: (entry) => dropped.push(entry) });
   builders.push(builder);
   return {
     root,
@@ -64,33 +64,6 @@ async function harness(
       return served ? Buffer.from(served.body()).toString() : null;
     },
   };
-}
-
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** Source index and 0-based source line of the first mapping on a generated line (source map v3, VLQ). */
-function originOf(map: { mappings: string }, generatedLine: number): { source: number; line: number } {
-  const state = [0, 0, 0, 0]; // generated column (per line), source, original line, original column
-  const lines = map.mappings.split(';');
-  for (let index = 0; index <= generatedLine; index++) {
-    state[0] = 0;
-    for (const segment of lines[index]!.split(',').filter(Boolean)) {
-      let field = 0;
-      let value = 0;
-      let shift = 0;
-      for (const char of segment) {
-        const digit = BASE64.indexOf(char);
-        value += (digit & 31) << shift;
-        shift += 5;
-        if (digit & 32) continue;
-        state[field]! += value & 1 ? -(value >> 1) : value >> 1;
-        field++;
-        value = shift = 0;
-      }
-      if (index === generatedLine) return { source: state[1]!, line: state[2]! };
-    }
-  }
-  throw new Error(`no mapping on generated line ${generatedLine}`);
 }
 
 describe('Builder: what a change rebuilds', () => {
@@ -221,12 +194,15 @@ describe('Builder: outputs', () => {
     const bundle = (await h.body('/src/main.ts'))!;
     expect(bundle.split('\n')[0]).toContain('/src/main.ts.css'); // the stylesheet prelude
     expect(bundle).toMatch(/\/\/# sourceMappingURL=main\.ts\.map\n$/);
-    const map = JSON.parse((await h.body('/src/main.ts.map'))!) as { sources: string[]; mappings: string };
+    const map = JSON.parse((await h.body('/src/main.ts.map'))!) as EncodedSourceMap;
     // The prelude moves the bundle down one line; the map must follow, so code maps to its own source line.
-    const generatedLine = bundle.split('\n').findIndex((line) => line.includes('console.log(out)'));
-    const origin = originOf(map, generatedLine);
-    expect(map.sources[origin.source]).toBe('main.ts');
-    expect(origin.line + 1).toBe(5);
+    const lines = bundle.split('\n');
+    const line = lines.findIndex((text) => text.includes('console.log(out)'));
+    const column = lines[line]!.indexOf('console.log(out)');
+    expect(originalPositionFor(new TraceMap(map), { line: line + 1, column })).toMatchObject({
+      source: 'main.ts',
+      line: 5,
+    });
     expect([...map.sources].sort()).toEqual(['main.ts', 'shared.ts', 'value.ts']);
     const css = (await h.body('/src/main.ts.css'))!;
     expect(css).toContain('sourceMappingURL=main.ts.css.map');

@@ -16,7 +16,9 @@ const probes: RungProbe[] = [];
 beforeAll(async () => {
   ({ server, token } = await startChannelServer(1000));
 });
-afterEach(() => probes.splice(0).forEach((probe) => probe.close()));
+afterEach(() => {
+  for (const probe of probes.splice(0)) probe.close();
+});
 afterAll(async () => {
   await server.close();
   removeTempProjects();

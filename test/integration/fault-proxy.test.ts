@@ -18,7 +18,7 @@ beforeAll(async () => {
   proxy = await startFaultProxy(`http://127.0.0.1:${server.port}/`);
 });
 afterEach(() => {
-  probes.splice(0).forEach((probe) => probe.close());
+  for (const probe of probes.splice(0)) probe.close();
   proxy.set({});
 });
 afterAll(async () => {

@@ -17,7 +17,7 @@ beforeEach(async () => {
   await server.watching;
 });
 afterEach(async () => {
-  probes.splice(0).forEach((probe) => probe.close());
+  for (const probe of probes.splice(0)) probe.close();
   await server.close();
 });
 afterAll(removeTempProjects);
@@ -126,9 +126,10 @@ describe('pushing changes over WebSocket', () => {
     const probe = await connect();
     for (let i = 0; i < 5; i++) writeFileSync(path.join(root, `page${i}.html`), `<p>${i}</p>`);
     await expect.poll(() => probe.kinds()).toEqual(['hello', 'reload']);
-    // Give a straggling second message time to show up before concluding there is none.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(probe.kinds()).toEqual(['hello', 'reload']);
+    // Change sets go out in order: once a file saved now is reported on its own, no straggler is left.
+    writeFileSync(path.join(root, 'caught-up.txt'), String(Date.now()));
+    await expect.poll(() => probe.kinds()).toEqual(['hello', 'reload', 'reload']);
+    expect(probe.messages[2]).toMatchObject({ kind: 'reload', paths: ['/caught-up.txt'] });
     const reload = probe.messages[1]!;
     expect(reload.kind === 'reload' && reload.paths.sort()).toEqual([0, 1, 2, 3, 4].map((i) => `/page${i}.html`));
   });

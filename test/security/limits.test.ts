@@ -153,6 +153,9 @@ describe('many connections from one peer', () => {
     const response = parseResponse(await received);
     expect(response.status).toBe(503);
     expect(response.body).not.toContain(PUBLIC);
+    // The announced length is the body's: a client that trusts it reads the whole reason, no more.
+    expect(response.body).toBe('Refused: too many open connections to the dev server.\n');
+    expect(Number(response.headers['content-length'])).toBe(Buffer.byteLength(response.body));
     // Once the flood is gone, a normal client is served again.
     for (const socket of sockets.splice(0)) socket.destroy();
     await expect.poll(async () => (await rawGet(port, '/')).status, { timeout: 10_000 }).toBe(200);
@@ -176,5 +179,11 @@ describe('many connections from one peer', () => {
     const config = await resolveConfig({ root: project.root });
     expect(config.server.maxConnectionsPerPeer).toBe(256);
     expect(config.server.maxConnections).toBe(1024);
+    const raised = await resolveConfig({
+      root: project.root,
+      server: { maxConnectionsPerPeer: 2000, maxConnections: 8000 },
+    });
+    expect(raised.server.maxConnectionsPerPeer).toBe(2000);
+    expect(raised.server.maxConnections).toBe(8000);
   });
 });

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseEventStream } from '../../bench/channel-clients.js';
 import { verdict } from '../../bench/figure.js';
 import { percentile, summarize } from '../../bench/stats.js';
-import type { ServerMessage } from '../../src/protocol.js';
 
 describe('bench statistics', () => {
   it('interpolates percentiles between ranks', () => {
@@ -26,22 +24,5 @@ describe('bench statistics', () => {
     expect(verdict({ ...base, value: 2, target: { stat: 'value', max: 1, exact: true } })).toBe('missed');
     expect(verdict({ ...base, na: 'not yet', target: { stat: 'p50', max: 10 } })).toBeNull();
     expect(verdict({ ...base, value: 3 })).toBeNull();
-  });
-});
-
-describe('the bench event-stream parser', () => {
-  it('returns messages with their ids and keeps an unfinished frame for the next chunk', () => {
-    const seen: [string, string | null][] = [];
-    const collect = (m: ServerMessage, id: string | null) => seen.push([m.kind, id]);
-    const tail = parseEventStream(
-      `:${' '.repeat(8)}\n\nretry: 2000\n\nid: b.1\ndata: {"kind":"reload","id":"b.1","reason":"x","paths":[]}\n\nid: b.2\ndata: {"ki`,
-      collect,
-    );
-    expect(seen).toEqual([['reload', 'b.1']]);
-    parseEventStream(`${tail}nd":"ping","id":"b.2"}\n\n`, collect);
-    expect(seen).toEqual([
-      ['reload', 'b.1'],
-      ['ping', 'b.2'],
-    ]);
   });
 });

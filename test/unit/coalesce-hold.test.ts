@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Coalescer, type ChangeSet, type PendingChange, type Verdict } from '../../src/watch/coalesce.js';
 
 const made: Coalescer[] = [];
-afterEach(() => made.splice(0).forEach((coalescer) => coalescer.dispose()));
+afterEach(() => {
+  for (const coalescer of made.splice(0)) coalescer.dispose();
+});
 
 describe('Coalescer and a file still being written at the max wait', () => {
   it('sends the rest of the burst and carries the file over to the next set, never dropping it', async () => {

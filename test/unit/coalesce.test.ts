@@ -50,7 +50,7 @@ beforeEach(() => {
 });
 const made: Coalescer[] = [];
 afterEach(() => {
-  made.splice(0).forEach((coalescer) => coalescer.dispose());
+  for (const coalescer of made.splice(0)) coalescer.dispose();
   vi.useRealTimers();
 });
 

@@ -29,7 +29,9 @@ function makeHub(maxMessages = 10): Hub {
   hubs.push(hub);
   return hub;
 }
-afterEach(() => hubs.splice(0).forEach((hub) => hub.close()));
+afterEach(() => {
+  for (const hub of hubs.splice(0)) hub.close();
+});
 
 describe('Hub', () => {
   it('sends hello first and ids bootId.seq counting up', () => {

@@ -53,7 +53,15 @@ describe('createIgnore', () => {
 
   it('calls function matchers with the absolute path', () => {
     const seen: string[] = [];
-    const withFunction = createIgnore(['/site'], [(file) => (seen.push(file), file.endsWith('.secret'))]);
+    const withFunction = createIgnore(
+      ['/site'],
+      [
+        (file) => {
+          seen.push(file);
+          return file.endsWith('.secret');
+        },
+      ],
+    );
     expect(withFunction('/site/a.secret')).toBe(true);
     expect(withFunction('/site/a.html')).toBe(false);
     expect(seen).toEqual(['/site/a.secret', '/site/a.html']);

@@ -49,7 +49,7 @@ function liveScripts(node: Node): string[] {
   return found;
 }
 
-export function checkInjection(html: string): void {
+function checkInjection(html: string): void {
   const out = injectTag(html, TAG);
   const at = out.indexOf(TAG);
   expect(at).toBeGreaterThanOrEqual(0);

@@ -1,0 +1,58 @@
+// Every route devpush answers, in the order they are tried: one line and one comment each. To add a
+// route, write its handler in routes/ and add its line here (and its rules test in test/security).
+import type { Builder } from '../bundle/builder.js';
+import type { Channel } from '../channel/channel.js';
+import { ROUTE_PREFIX, routePath } from '../protocol.js';
+import type { FileAccess } from './paths.js';
+import { buildOutput, buildOutputOnly } from './routes/build-output.js';
+import { channelRoutes } from './routes/channel.js';
+import { clientScript, pageScript } from './routes/client-script.js';
+import { anyPath, at, dispatch, folder, type Route, type RouteRequest, under } from './routes/route.js';
+import { projectFiles } from './routes/static.js';
+import { type StatusSources, statusJson, statusPage } from './routes/status.js';
+import type { HtmlTransform } from './static.js';
+
+/** What the routes answer from; the server builds it once. */
+export interface RouteSources {
+  channel: Channel;
+  builder: Builder;
+  access: FileAccess;
+  status: StatusSources;
+  clientBundle: Buffer;
+  statusBundle: Buffer;
+  /** Cross-origin read headers for a listed origin (empty for any other). */
+  corsHeaders(request: RouteRequest): Record<string, string>;
+  /** Injects the client tag (and entry stylesheets) into a served page. */
+  injectClient: HtmlTransform;
+}
+
+/** Routes under ROUTE_PREFIX, matched on the path as sent; nothing there is ever a project file. */
+function devpushRoutes(s: RouteSources): Route[] {
+  return [
+    // The browser client injected into every page; cached for good under the URL naming this run.
+    at(routePath('client'), clientScript(s.clientBundle, s.channel.hub.bootId, s.corsHeaders)),
+    // The status page's script.
+    at(routePath('statusScript'), pageScript(s.statusBundle)),
+    // The live status page (also without its trailing slash).
+    at([routePath('statusPage'), ROUTE_PREFIX.slice(0, -1)], statusPage(s.channel.hub)),
+    // The status JSON that the status page, the tests and `npm run bench` read.
+    at(routePath('status'), statusJson(s.status)),
+    // Images, fonts and chunks an entry imports, from the builder's memory; a miss is a 404.
+    under(routePath('build'), buildOutputOnly(s.builder)),
+    // The channel's rungs and boot route; anything else under the prefix is a 404.
+    anyPath(channelRoutes(s.channel, s.corsHeaders)),
+  ];
+}
+
+/** The whole table, matched on the decoded path. */
+export function routeTable(s: RouteSources): Route[] {
+  const devpush = devpushRoutes(s);
+  return [
+    // devpush's own routes: reserved, even when the project has a `__devpush` folder.
+    folder(ROUTE_PREFIX, (request) => dispatch(devpush, { ...request, pathname: request.url.pathname })),
+    // Built entries at the URL the page names (`/src/main.ts`, its `.css` and maps), from memory.
+    anyPath(buildOutput(s.builder)),
+    // The project's own files, pages with the client injected.
+    anyPath(projectFiles(s.access, s.injectClient)),
+  ];
+}
