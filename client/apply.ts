@@ -1,7 +1,5 @@
-import type { ServerMessage } from '../src/protocol.js';
+import { ASSET_VERSION_PARAM, type ServerMessage } from '../src/protocol.js';
 import { clearOverlay, showOverlay } from './overlay.js';
-
-const VERSION_PARAM = 'devpush';
 
 /** Applies one message to the page. The switch is exhaustive: a new kind fails the type check here. */
 export function apply(message: ServerMessage): void {
@@ -38,7 +36,7 @@ export function apply(message: ServerMessage): void {
 
 function withVersion(href: string, version: number): string {
   const url = new URL(href, location.href);
-  url.searchParams.set(VERSION_PARAM, String(version));
+  url.searchParams.set(ASSET_VERSION_PARAM, String(version));
   return url.href;
 }
 

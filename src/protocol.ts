@@ -63,9 +63,6 @@ export function channelPath(rung: TransportName): string {
   return `${ROUTE_PREFIX}${rung}`;
 }
 
-/** @deprecated kept for the client while it is split; use `ROUTES.boot`. */
-export const BOOT_ROUTE = ROUTES.boot;
-
 /** What the boot route answers: which server run this is, and its newest message id. */
 export interface BootAnswer {
   bootId: string;
