@@ -5,6 +5,6 @@ declare global {
   const __DEVPUSH_CONFIG__: ClientConfig;
   interface Window {
     /** Read-only view of the client's state, for debugging and the test suite. */
-    __devpush?: { transport: string | null; state: string; cursor: string | null; sharing: string };
+    __devpush?: { transport: string | null; state: string; cursor: string | null; sharing: string; pageId: string };
   }
 }

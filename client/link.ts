@@ -2,6 +2,7 @@ import {
   CONTINUE_PARAM,
   channelPath,
   CURSOR_PARAM,
+  PAGE_PARAM,
   RECONNECT_PARAM,
   TOKEN_PARAM,
   type ClientConfig,
@@ -95,6 +96,7 @@ export class Link {
   private url(rung: ClientTransport, continued: boolean): URL {
     const url = new URL(channelPath(rung.name), this.world.origin);
     url.searchParams.set(TOKEN_PARAM, this.config.token);
+    if (this.world.page) url.searchParams.set(PAGE_PARAM, this.world.page);
     const cursor = formatCursor(this.events.cursor());
     if (cursor) url.searchParams.set(CURSOR_PARAM, cursor);
     if (this.everUp) url.searchParams.set(RECONNECT_PARAM, '1');

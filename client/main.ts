@@ -6,26 +6,46 @@ import { apply, retryFailedSwaps } from './apply.js';
 import { hideBadge, showBadge } from './badge.js';
 import { browserWorld } from './browser-world.js';
 import { ChannelConnection, type ConnectionState } from './connection.js';
+import { newPageId, Reporter, setReporter } from './report.js';
+
+export { sendToServer } from './report.js';
 
 const self = new URL(import.meta.url);
+const config = __DEVPUSH_CONFIG__;
 let state: ConnectionState = 'connecting';
 let transport: TransportName | null = null;
+let outage = false;
 
 const tag = document.querySelector<HTMLScriptElement>(`script[${CURSOR_ATTRIBUTE}]`);
 const cursor = tag?.getAttribute(CURSOR_ATTRIBUTE) ?? null;
+const pageId = newPageId();
+const reporter = new Reporter(self.origin, config, pageId, () => connection.sharing);
 
-const connection = new ChannelConnection(browserWorld(self.origin), __DEVPUSH_CONFIG__, cursor, {
+const connection = new ChannelConnection(browserWorld(self.origin, pageId), config, cursor, {
   message: apply,
   state(next, rung) {
     state = next;
     transport = rung;
-    if (next === 'down') showBadge('devpush: disconnected, retrying…');
+    if (next === 'down') {
+      showBadge('devpush: disconnected, retrying…');
+      // One line per outage, however many retries it takes.
+      if (!outage) console.info('[devpush] lost the connection to the dev server; retrying until it is back.');
+      outage = true;
+    }
     if (next === 'up') {
       hideBadge();
+      if (outage) console.info('[devpush] connected again.');
+      outage = false;
       retryFailedSwaps();
+      reporter.presence(true);
     }
   },
 });
+
+setReporter(reporter);
+reporter.watchErrors();
+// Followers have no connection of their own: a report now and then keeps them on the status page.
+setInterval(() => reporter.presence(connection.sharing === 'follower'), config.heartbeatMs);
 
 window.__devpush = {
   get state() {
@@ -40,5 +60,6 @@ window.__devpush = {
   get sharing() {
     return connection.sharing;
   },
+  pageId,
 };
 connection.start();

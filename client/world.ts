@@ -36,4 +36,6 @@ export interface ClientWorld {
   readonly random: () => number;
   /** A way to share one connection with the other tabs of this origin, or null where the browser has none. */
   readonly tabs: (key: string) => TabShare | null;
+  /** This page's id (PAGE_PARAM), sent on every connection so the status page joins them to its reports. */
+  readonly page?: string;
 }

@@ -2,8 +2,8 @@
 // browser client (esbuild → dist/client/client.js, one ES module). Runs on `npm install` via `prepare`.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { copyFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const require = createRequire(import.meta.url);
@@ -32,3 +32,5 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+// `require('devpush')` from CommonJS goes through this file (package.json "exports" → "require").
+copyFileSync(new URL('require.cjs', import.meta.url), new URL('../dist/require.cjs', import.meta.url));

@@ -50,6 +50,8 @@ export const ROUTES = {
   boot: 'boot',
   /** Folder of build outputs (entry bundles, chunks, assets) served from the builder's memory. */
   build: 'build/',
+  /** `POST` of a page's reports (`PageReport`: errors, `hot.send` events, presence), token in the query. */
+  report: 'report',
 } as const;
 export type RouteName = keyof typeof ROUTES;
 
@@ -84,6 +86,8 @@ export interface ClientConfig {
   /** Rungs the server offers, in the order to try them. */
   transports: readonly TransportName[];
   heartbeatMs: number;
+  /** Send `console.error` calls to the terminal too (`client.forwardConsole`). */
+  forwardConsole: boolean;
 }
 
 /** The counters kept per rung, in the order the status page shows them. */
@@ -148,7 +152,13 @@ export interface StatusReport<Build = unknown, Watch = unknown> extends ChannelS
   changes: ChangeTiming[];
   memory: { rss: number; heapUsed: number; heapTotal: number; external: number };
   /** The server's clock when it answered (epoch ms, sub-millisecond). */
-  now: number;
+  now: number /** Every page (or plain client) connected or heard from lately, oldest first; `clientsOmitted` past the cap. */;
+  clients: ClientStatus[];
+  clientsOmitted: number;
+  /** Messages sent to clients per minute, by kind, for the last hour (oldest first). */
+  volume: VolumeMinute[];
+  /** What recent change sets did, in words the status page shows (oldest first). */
+  summaries: ChangeSummary[];
 }
 
 /** `bootId.seq`: bootId is random per server start, seq counts every replayable message. */
@@ -267,6 +277,137 @@ export function parseId(id: string | null | undefined): { bootId: string; seq: n
   const seqText = id.slice(dot + 1);
   if (!/^[A-Za-z0-9_-]+$/.test(bootId) || !/^\d{1,15}$/.test(seqText)) return null;
   return { bootId, seq: Number(seqText) };
+}
+
+// --- Upstream reports: what a page tells the server (errors, hot.send events, presence) ---
+
+/** Every kind of message the server sends. */
+export type MessageKind = ServerMessage['kind'];
+/** Query parameter carrying a page's random id on its channel connections, so the status joins them to the page. */
+export const PAGE_PARAM = 'p';
+/** Largest report body the server reads (bytes); a longer one is refused 413 without being read. */
+export const REPORT_MAX_BYTES = 16 * 1024;
+/** Items one report body may hold (the client batches; the server refuses more). */
+export const REPORT_MAX_ITEMS = 20;
+
+/**
+ * How this tab takes part in sharing one connection per origin: `solo` (own connection, not sharing, e.g.
+ * on WebSocket), `pending` (up on an HTTP rung, asking for the lead), `leader` (own connection, relayed to
+ * the other tabs), `follower` (living on the leader's relay), `independent` (the relay went silent: own
+ * connection from now on).
+ */
+export const SHARE_ROLES = ['solo', 'pending', 'leader', 'follower', 'independent'] as const;
+export type ShareRole = (typeof SHARE_ROLES)[number];
+
+/** Who sends a report: the page as it is now (every report carries it; the status page shows it). */
+export interface PagePresence {
+  /** Random per page load; the same id is sent on the channel's connections as PAGE_PARAM. */
+  id: string;
+  url: string;
+  title: string;
+  role: ShareRole;
+}
+
+export const PAGE_ERROR_KINDS = ['error', 'rejection', 'console'] as const;
+export type PageErrorKind = (typeof PAGE_ERROR_KINDS)[number];
+
+/** An uncaught error, unhandled rejection or (with client.forwardConsole) a console.error call. */
+export interface PageErrorReport {
+  type: 'error';
+  kind: PageErrorKind;
+  message: string;
+  /** `error.stack` as the browser wrote it (frames name served URLs; the server maps them). */
+  stack: string;
+  /** Identical repeats the page folded into this one (1 = once). */
+  count: number;
+}
+
+/** `import.meta.hot.send(event, data)`: handed to the API's `server.on(event, handler)`. */
+export interface PageEventReport {
+  type: 'event';
+  event: string;
+  data: unknown;
+}
+
+/** Errors the page dropped itself (its own rate limit) since its last report. */
+export interface PageDroppedReport {
+  type: 'dropped';
+  count: number;
+}
+
+/** The page is going away (pagehide): its entry leaves the status at once. */
+export interface PageClosedReport {
+  type: 'closed';
+}
+
+/** Only the page's presence changed (title, tab-sharing role). */
+export interface PagePresenceReport {
+  type: 'presence';
+}
+
+export type PageReportItem =
+  | PageErrorReport
+  | PageEventReport
+  | PageDroppedReport
+  | PageClosedReport
+  | PagePresenceReport;
+
+/** One POST body to REPORT_ROUTE. */
+export interface PageReport {
+  page: PagePresence;
+  items: PageReportItem[];
+}
+
+// --- /__devpush/status: who is connected and what flowed ---
+
+/** The HTTP version a client's connection runs on. */
+export type HttpProtocol = 'h1' | 'h2';
+
+/** One page (or a plain channel client without a page id) as the status lists it. */
+export interface ClientStatus {
+  id: string;
+  /** Page URL and title: shown only on the status routes. Null for a client that never reported them. */
+  url: string | null;
+  title: string | null;
+  /** Short browser name and version ("Chrome 131", "Firefox 133"), from the user agent. */
+  browser: string;
+  /** The rung its own connection uses; null while it has none (a follower tab, or between reconnects). */
+  rung: TransportName | null;
+  protocol: HttpProtocol | null;
+  role: ShareRole | null;
+  /** Epoch ms. */
+  connectedSince: number;
+  lastHeard: number;
+  /** Messages and bytes sent to it over its own connections. */
+  messages: number;
+  bytes: number;
+  /** Reconnects that got back exactly what was missed. */
+  resumes: number;
+  /** Whether it has a live connection now (a follower is reached through its leader's). */
+  connected: boolean;
+}
+
+/** Messages sent to clients in one minute, by kind. */
+export interface VolumeMinute {
+  /** Epoch ms at the start of the minute. */
+  at: number;
+  messages: Partial<Record<MessageKind, number>>;
+  bytes: number;
+}
+
+/** One change set as the terminal and the status page describe it. */
+export interface ChangeSummary {
+  /** Epoch ms when its messages went out. */
+  at: number;
+  /** Files saved, relative to the served folder (at most 20 named; `fileCount` has them all). */
+  files: string[];
+  fileCount: number;
+  /** What the pages were told, in order: kind and the paths it names. */
+  told: { kind: ReplayableMessage['kind']; paths: string[] }[];
+  /** Pages connected when it went out. */
+  pages: number;
+  /** First file event → messages sent (ms). */
+  ms: number;
 }
 
 /**

@@ -12,6 +12,8 @@ import {
   type ResyncMessage,
   type TransportName,
   type TransportStats,
+  type HttpProtocol,
+  type MessageKind,
 } from '../protocol.js';
 import { Encoded } from './encoded.js';
 import { Ring, type RingLimits } from './ring.js';
@@ -28,6 +30,27 @@ export interface ChannelClient {
   send(encoded: Encoded): number | 'overflow';
   /** End the connection from the server side. */
   close(reason: string): void;
+  /** Which page and browser it serves (from the request that opened it), for the status. */
+  readonly identity?: ClientIdentity;
+}
+
+/** What the request that opened a connection says about its page; nothing here is trusted for access. */
+export interface ClientIdentity {
+  /** The page's random id (PAGE_PARAM), or null for a client that sent none. */
+  page: string | null;
+  userAgent: string;
+  protocol: HttpProtocol;
+}
+
+/** Hears about every client and delivery, for the status page's per-client view (optional, kept cheap). */
+export interface HubObserver {
+  attached(client: ChannelClient, kind: ConnectKind): void;
+  /** The client came back and got exactly what it missed. */
+  resumed(client: ChannelClient): void;
+  detached(client: ChannelClient): void;
+  delivered(client: ChannelClient, kind: MessageKind, bytes: number): void;
+  /** The client showed it is alive without a request (a WebSocket pong). */
+  heard(client: ChannelClient): void;
 }
 
 export interface Cursor {
@@ -46,6 +69,7 @@ export interface HubOptions {
   ring: RingLimits;
   /** Interval between pings on every connection (ms). */
   heartbeatMs: number;
+  observer?: HubObserver;
 }
 
 export type { ChannelStats, TransportStats };
@@ -106,6 +130,8 @@ export class Hub {
       heartbeatMs: this.options.heartbeatMs,
       transport: client.transport,
     };
+    const observer = this.options.observer;
+    observer?.attached(client, kind);
     if (!this.deliver(client, new Encoded(hello))) return;
     if (!cursor) {
       this.deliverSticky(client, this.seq);
@@ -113,7 +139,10 @@ export class Hub {
     }
     const missed = cursor.bootId === this.bootId ? this.ring.after(cursor.seq, this.seq) : null;
     if (missed) {
-      if (kind !== 'continue' && missed.length > 0) stats.resumes++;
+      if (kind !== 'continue' && missed.length > 0) {
+        stats.resumes++;
+        observer?.resumed(client);
+      }
       // Sticky state from before the cursor first, then exactly the missed messages in order.
       if (!this.deliverSticky(client, cursor.seq)) return;
       for (const encoded of missed) if (!this.deliver(client, encoded)) return;
@@ -140,7 +169,14 @@ export class Hub {
   }
 
   detach(client: ChannelClient): void {
-    if (this.clients.delete(client)) this.perTransport[client.transport].connected--;
+    if (!this.clients.delete(client)) return;
+    this.perTransport[client.transport].connected--;
+    this.options.observer?.detached(client);
+  }
+
+  /** A client showed it is alive without a request (see HubObserver.heard). */
+  heard(client: ChannelClient): void {
+    if (this.clients.has(client)) this.options.observer?.heard(client);
   }
 
   /** Gives the message its id, keeps it for replay and sends it to every client. */
@@ -205,6 +241,7 @@ export class Hub {
     }
     stats.messages++;
     stats.bytes += sent;
+    this.options.observer?.delivered(client, encoded.message.kind, sent);
     return true;
   }
 }

@@ -4,6 +4,7 @@ import { frameMessage } from './event-stream.js';
 import type { ChannelClient, Hub } from './hub.js';
 import {
   connectKind,
+  identify,
   readCursor,
   refuseCursor,
   remoteAddress,
@@ -59,6 +60,7 @@ export function createPollTransport(hub: Hub, context: TransportContext, holdMs 
       const client: ChannelClient = {
         transport: 'poll',
         peer: remoteAddress(req),
+        identity: identify(req, url),
         send(encoded: Encoded) {
           if (done) return 0;
           const frame = frameMessage(encoded, resumeId);

@@ -40,6 +40,7 @@ export function createSseTransport(hub: Hub, context: TransportContext): Transpo
         byteCap: Infinity,
         cursor,
         kind: fromHeader ? 'reconnect' : connectKind(url),
+        url,
       });
     },
     close() {

@@ -34,6 +34,7 @@ export function createStreamTransport(hub: Hub, context: TransportContext, byteC
         byteCap,
         cursor,
         kind: connectKind(url),
+        url,
       });
     },
     close() {

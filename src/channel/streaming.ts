@@ -3,7 +3,7 @@ import { formatId, type TransportName } from '../protocol.js';
 import type { Encoded } from './encoded.js';
 import { frameMessage } from './event-stream.js';
 import type { ChannelClient, ConnectKind, Cursor, Hub } from './hub.js';
-import { remoteAddress, stallDetector, type TransportContext } from './transport.js';
+import { identify, remoteAddress, stallDetector, type TransportContext } from './transport.js';
 
 /** TCP keep-alive on long responses, so the OS notices a peer that vanished without a FIN. */
 const TCP_KEEPALIVE_MS = 10_000;
@@ -19,6 +19,8 @@ export interface StreamingSetup {
   byteCap: number;
   cursor: Cursor | null;
   kind: ConnectKind;
+  /** The request's URL (its query names the page). */
+  url: URL;
 }
 
 /**
@@ -53,6 +55,7 @@ export function serveStreaming(
   const client: ChannelClient = {
     transport: setup.transport,
     peer: remoteAddress(req),
+    identity: identify(req, setup.url),
     send(encoded: Encoded) {
       if (ended) return 0;
       if (res.writableLength > context.maxBufferedBytes || stalled(res.writableLength)) return 'overflow';

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CONTINUE_PARAM, RECONNECT_PARAM, parseId, type TransportName } from '../protocol.js';
-import type { ConnectKind, Cursor, Hub } from './hub.js';
+import { CONTINUE_PARAM, PAGE_PARAM, RECONNECT_PARAM, parseId, type TransportName } from '../protocol.js';
+import type { ClientIdentity, ConnectKind, Cursor, Hub } from './hub.js';
 
 export interface ChannelLimits {
   /** A client whose unsent bytes exceed this is dropped (it resumes from its cursor). */
@@ -41,6 +41,16 @@ export function readCursor(text: string | null | undefined): Cursor | null | 'in
 
 export function remoteAddress(req: IncomingMessage): string {
   return req.socket.remoteAddress ?? 'unknown';
+}
+
+/** Page id, browser and HTTP version of the request opening a connection (shown on the status page only). */
+export function identify(req: IncomingMessage, url: URL): ClientIdentity {
+  const page = url.searchParams.get(PAGE_PARAM);
+  return {
+    page: page && /^[A-Za-z0-9_-]{1,32}$/.test(page) ? page : null,
+    userAgent: (req.headers['user-agent'] ?? '').slice(0, 300),
+    protocol: req.httpVersionMajor === 2 ? 'h2' : 'h1',
+  };
 }
 
 /** What the client's query says about this request (see CONTINUE_PARAM and RECONNECT_PARAM). */

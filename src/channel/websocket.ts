@@ -7,6 +7,7 @@ import type { ChannelClient, Hub } from './hub.js';
 import { textFrame } from './ws-frame.js';
 import {
   connectKind,
+  identify,
   readCursor,
   remoteAddress,
   stallDetector,
@@ -29,9 +30,12 @@ function closeSoon(socket: WebSocket, code: number, reason: string): void {
  * themselves, so each heartbeat message goes with a ping frame (in the same tick: the connection is no
  * busier than before), and returns false when the previous ping got no pong: the peer is gone.
  */
-function pongTracker(socket: WebSocket): () => boolean {
+function pongTracker(socket: WebSocket, onPong: () => void): () => boolean {
   let answered = true;
-  socket.on('pong', () => (answered = true));
+  socket.on('pong', () => {
+    answered = true;
+    onPong();
+  });
   return () => {
     if (!answered) return false;
     answered = false;
@@ -68,10 +72,11 @@ export function createWebSocketTransport(hub: Hub, limits: TransportContext): Tr
       return;
     }
     const stalled = stallDetector(2 * limits.heartbeatMs);
-    const pingAnswered = pongTracker(socket);
+    const pingAnswered = pongTracker(socket, () => hub.heard(client));
     const client: ChannelClient = {
       transport: 'websocket',
       peer: remoteAddress(req),
+      identity: identify(req, url),
       send(encoded: Encoded) {
         if (encoded.message.kind === 'ping' && !pingAnswered()) {
           setImmediate(() => socket.terminate());

@@ -55,6 +55,12 @@ export async function loadConfigFile(file: string): Promise<UserConfig> {
     loaded = await importConfig(file);
   } catch (error) {
     if (error instanceof DevpushError) throw error;
+    if (/\.c?js$/.test(file) && isEsmInCommonJs(error)) {
+      throw new DevpushError(
+        `${name} is written as an ES module (import/export), but its package.json makes .js files CommonJS: ` +
+          `rename it ${name.replace(/\.c?js$/, '.mjs')} (or .ts).`,
+      );
+    }
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new DevpushError(`${name}: loading it failed: ${reason}`);
   }
@@ -65,6 +71,30 @@ export async function loadConfigFile(file: string): Promise<UserConfig> {
   }
   validateSection(loaded, CONFIG_SCHEMA, name);
   return loaded as UserConfig;
+}
+
+/** Node's errors for `import`/`export` in a file it loads as CommonJS. */
+function isEsmInCommonJs(error: unknown): boolean {
+  return (
+    error instanceof SyntaxError &&
+    /Unexpected token 'export'|Cannot use import statement outside a module/.test(error.message)
+  );
+}
+
+/**
+ * Whether a path is a config file of this folder, or the temporary file loading a TypeScript one writes
+ * beside it: saving one restarts the server, so the pages are not told about it as a change.
+ */
+export function isConfigPath(file: string, root: string, configFile: string | null): boolean {
+  if (file === configFile) return true;
+  const name = path.basename(file);
+  const folder = path.dirname(file);
+  if (configFile && folder === path.dirname(configFile) && name.startsWith(`.${path.basename(configFile)}.`))
+    return true;
+  return (
+    folder === root &&
+    ((CONFIG_FILE_NAMES as readonly string[]).includes(name) || /^\.devpush\.config\.m?ts\./.test(name))
+  );
 }
 
 async function importConfig(file: string): Promise<unknown> {
@@ -128,11 +158,13 @@ function merge(base: UserConfig, over: UserConfig): UserConfig {
 }
 
 function withDefaults(root: string, configFile: string | null, config: UserConfig): ResolvedConfig {
-  const { server = {}, watch = {}, build = {}, channel = {} } = config;
+  const { server = {}, watch = {}, build = {}, channel = {}, client = {} } = config;
   const configDir = configFile ? path.dirname(configFile) : root;
   return {
     root,
     configFile,
+    logLevel: config.logLevel ?? 'info',
+    client: { forwardConsole: client.forwardConsole ?? false },
     server: {
       port: server.port ?? DEFAULT_PORT,
       host: server.host ?? 'localhost',

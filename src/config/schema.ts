@@ -1,9 +1,10 @@
 import { describeValue, didYouMean } from '../errors.js';
+import { LOG_LEVELS } from '../log.js';
 import { TRANSPORT_NAMES } from '../protocol.js';
 import { BUILD_SCHEMA } from './build.js';
 import { rules, type Section } from './validate.js';
 
-const { boolean, string, integer, arrayOf, either, func, regexp } = rules;
+const { boolean, string, integer, arrayOf, either, func, regexp, oneOf } = rules;
 
 /** Host names (`myapp.test`, `.myapp.test` for its subdomains too) or addresses; no wildcard that admits every name. */
 const hostNames = () => ({
@@ -20,6 +21,8 @@ const origins = () => ({
 
 /** Every key a config may hold, with the rule its value must follow. Mirrors UserConfig. */
 export const CONFIG_SCHEMA: Section = {
+  logLevel: oneOf(LOG_LEVELS),
+  client: { forwardConsole: boolean() },
   server: {
     port: integer(0, 65535),
     host: string(),

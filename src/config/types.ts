@@ -1,3 +1,4 @@
+import type { LogLevel } from '../log.js';
 import type { TransportName } from '../protocol.js';
 
 /** JSX compilation modes that give code a browser runs ("preserve" would not). */
@@ -25,6 +26,12 @@ export type IgnoreMatcher = string | RegExp | ((path: string) => boolean);
 
 /** What a user writes in devpush.config.* (every key optional). Defaults are given in the JSDoc. */
 export interface UserConfig {
+  /** How much the terminal shows: "info" (everything), "warn", "error" or "silent". @default "info" */
+  logLevel?: LogLevel;
+  client?: {
+    /** Also show the pages' `console.error` calls in the terminal (uncaught errors always are). @default false */
+    forwardConsole?: boolean;
+  };
   server?: {
     /** Port to listen on; a busy port moves to the next free one unless strictPort. @default 4800 */
     port?: number;
@@ -107,6 +114,10 @@ export interface ResolvedConfig {
   root: string;
   /** Absolute path of the config file read, or null. */
   configFile: string | null;
+  logLevel: LogLevel;
+  client: {
+    forwardConsole: boolean;
+  };
   server: {
     port: number;
     host: string;

@@ -13,6 +13,8 @@ export function reachableUrls(host: string, port: number): string[] {
     ? Object.values(networkInterfaces())
         .flatMap((list) => list ?? [])
         .filter((entry) => !entry.internal && (host !== '0.0.0.0' || entry.family === 'IPv4'))
+        // Link-local IPv6 addresses need a zone id (`%eth0`), which browsers do not accept in a URL.
+        .filter((entry) => !(entry.family === 'IPv6' && entry.scopeid))
         .map((entry) => entry.address)
     : [host.replace(/^\[|\]$/g, '')];
   return hosts.map((name) => `http://${isIP(name) === 6 ? `[${name}]` : name}:${port}/`);

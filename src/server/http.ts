@@ -11,6 +11,7 @@ import { listen } from './listen.js';
 import { parseTarget } from './paths.js';
 import { sendText } from './respond.js';
 import { dispatch, type Route } from './routes/route.js';
+import { routePath } from '../protocol.js';
 
 /**
  * The HTTP server in front of the route table: every request and upgrade passes the same Host, Origin,
@@ -24,7 +25,9 @@ export function createHttpServer(routes: readonly Route[], guard: Guard, channel
     if (hasBody(req)) res.shouldKeepAlive = false;
     const refusal = guard.refusal(req) ?? bodyRefusal(req);
     if (refusal) return sendText(res, refusal.status, refusal.reason);
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
+    // The report route is the one that takes a body (and reads it itself, capped).
+    const isReport = req.method === 'POST' && req.url?.split('?')[0] === routePath('report');
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !isReport) {
       return sendText(res, 405, 'Only GET and HEAD are served.', { Allow: 'GET, HEAD' });
     }
     const target = parseTarget(req.url ?? '/');
@@ -67,6 +70,9 @@ export async function listenOn(
   const port = await listen(http, bindHost, options.port, options.strictPort, (from, to) =>
     log.info(`Port ${from} is in use; using ${to} instead.`),
   );
-  const shownHost = options.host === LOOPBACK_DEFAULT || options.host === '127.0.0.1' ? 'localhost' : options.host;
+  // A server on every interface answers on this machine as localhost (0.0.0.0 is no address to visit).
+  const shownHost = [LOOPBACK_DEFAULT, '127.0.0.1', '0.0.0.0', '::', '[::]'].includes(options.host)
+    ? 'localhost'
+    : options.host;
   return { port, url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/` };
 }

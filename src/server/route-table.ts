@@ -10,6 +10,7 @@ import { clientScript, pageScript } from './routes/client-script.js';
 import { anyPath, at, dispatch, folder, type Route, type RouteRequest, under } from './routes/route.js';
 import { projectFiles } from './routes/static.js';
 import { type StatusSources, statusJson, statusPage } from './routes/status.js';
+import { reportRoute, type ReportHandler } from './routes/report.js';
 import type { HtmlTransform } from './static.js';
 
 /** What the routes answer from; the server builds it once. */
@@ -24,6 +25,8 @@ export interface RouteSources {
   corsHeaders(request: RouteRequest): Record<string, string>;
   /** Injects the client tag (and entry stylesheets) into a served page. */
   injectClient: HtmlTransform;
+  /** A page's reports (errors, hot.send events, presence): the one route taking POST. */
+  report: ReportHandler;
 }
 
 /** Routes under ROUTE_PREFIX, matched on the path as sent; nothing there is ever a project file. */
@@ -37,6 +40,8 @@ function devpushRoutes(s: RouteSources): Route[] {
     at([routePath('statusPage'), ROUTE_PREFIX.slice(0, -1)], statusPage(s.channel.hub)),
     // The status JSON that the status page, the tests and `npm run bench` read.
     at(routePath('status'), statusJson(s.status)),
+    // A page's reports: POST with origin + token + body cap + limits per page (src/report/route.ts).
+    at(routePath('report'), reportRoute(s.report)),
     // Images, fonts and chunks an entry imports, from the builder's memory; a miss is a 404.
     under(routePath('build'), buildOutputOnly(s.builder)),
     // The channel's rungs and boot route; anything else under the prefix is a 404.

@@ -14,6 +14,14 @@ import { injectTag } from './inject.js';
 import { FileAccess } from './paths.js';
 import { Pipeline } from './pipeline.js';
 import { routeTable } from './route-table.js';
+import { isConfigPath } from '../config/load.js';
+import type { HubObserver } from '../channel/hub.js';
+import type { EventHandler } from '../report/events.js';
+import { createReporting } from '../report/reporting.js';
+import { servedReader } from '../report/served.js';
+import { createAudience } from '../status/audience.js';
+import type { Refusal } from './guard.js';
+import type { IncomingMessage } from 'node:http';
 
 export interface DevServer {
   /** `http://localhost:PORT/` (or the configured host). */
@@ -26,34 +34,45 @@ export interface DevServer {
   reload(reason?: string): void;
   /** Sends a `custom` message to every open page (`devpush:custom` event in the browser). */
   send(event: string, data?: unknown): void;
+  /** Hears `import.meta.hot.send(event, data)` from pages: `handler(data, { page })`. */
+  on(event: string, handler: EventHandler): void;
+  off(event: string, handler: EventHandler): void;
   stats(): ChannelStats;
   close(): Promise<void>;
 }
 
-/** The channel with the server's rules: Origin again (so it never depends on check order), then the token. */
-function createChannel(config: ResolvedConfig, guard: Guard): Channel {
+/**
+ * The server's rules for the channel and the report route: Origin again (so it never depends on check
+ * order), then the token. A page has the token only if we served it its client.
+ */
+function clientAuthorizer(guard: Guard) {
+  return (req: IncomingMessage, url: URL): Refusal | null => {
+    const origin = req.headers.origin;
+    const foreign = origin !== undefined && !guard.originAllowed(origin, req.headers.host);
+    // Marked cross-site by the browser: only an allowed Origin opens the channel, whatever the token.
+    if (foreign || guard.isCrossSiteWithoutAllowedOrigin(req)) {
+      return {
+        status: 403,
+        reason: "Refused: this page's origin may not use the channel (see server.cors.origins).",
+      };
+    }
+    if (!guard.tokenMatches(url.searchParams.get(TOKEN_PARAM))) {
+      // 401, not 403: a stale token is how a page learns the server restarted (403 is a refused origin).
+      return { status: 401, reason: 'Refused: missing or stale channel token. Reload the page.' };
+    }
+    return null;
+  };
+}
+
+function createChannel(config: ResolvedConfig, guard: Guard, observer: HubObserver): Channel {
   return new Channel({
     transports: config.channel.transports,
     heartbeatMs: config.channel.heartbeatMs,
     ring: { maxMessages: config.channel.ringMaxMessages, maxAgeMs: config.channel.ringMaxAgeMs },
     maxBufferedBytes: 1 << 20,
     maxPayload: 16 * 1024,
-    // A page has the token only if we served it its client.
-    authorize: (req, url) => {
-      const origin = req.headers.origin;
-      const foreign = origin !== undefined && !guard.originAllowed(origin, req.headers.host);
-      if (foreign || guard.isCrossSiteWithoutAllowedOrigin(req)) {
-        return {
-          status: 403,
-          reason: "Refused: this page's origin may not use the channel (see server.cors.origins).",
-        };
-      }
-      if (!guard.tokenMatches(url.searchParams.get(TOKEN_PARAM))) {
-        // 401, not 403: a stale token is how a page learns the server restarted (403 is a refused origin).
-        return { status: 401, reason: 'Refused: missing or stale channel token. Reload the page.' };
-      }
-      return null;
-    },
+    authorize: clientAuthorizer(guard),
+    observer,
   });
 }
 
@@ -70,9 +89,15 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     corsOrigins: options.corsOrigins,
     token,
   });
-  const channel = createChannel(config, guard);
+  const audience = createAudience(config.channel.heartbeatMs);
+  const channel = createChannel(config, guard, audience.directory);
   const hub = channel.hub;
-  const clientConfig = { token, transports: channel.offered, heartbeatMs: config.channel.heartbeatMs };
+  const clientConfig = {
+    token,
+    transports: channel.offered,
+    heartbeatMs: config.channel.heartbeatMs,
+    forwardConsole: config.client.forwardConsole,
+  };
   const access = new FileAccess({ root: config.root, allow: options.fsAllow, deny: options.fsDeny });
   const builder = new Builder({
     root: config.root,
@@ -82,7 +107,17 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
       return 'file' in found ? found.file : null;
     },
   });
-  const pipeline = new Pipeline(config.root, builder, hub, log);
+  const pipeline = new Pipeline(
+    config.root,
+    builder,
+    hub,
+    log,
+    (summary) => {
+      audience.changes.add(summary);
+      reporting.filesChanged();
+    },
+    (file) => isConfigPath(file, config.root, config.configFile),
+  );
   builder.setListener(pipeline);
   let watcher: Watcher | null = null;
 
@@ -92,24 +127,44 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     const client = `<script type="module" src="${routePath('client')}?${BOOT_PARAM}=${hub.bootId}" ${CURSOR_ATTRIBUTE}="${hub.currentId}"></script>`;
     return injectTag(html, `${entryStyles}${client}`);
   };
+  // Cross-origin reads of the client and channel are allowed for listed (default: localhost) origins only.
+  const corsHeaders = (req: IncomingMessage): Record<string, string> => {
+    const origin = req.headers.origin;
+    if (!origin || !guard.originAllowed(origin, req.headers.host)) return {};
+    return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
+  };
+  let port = 0;
+  const reporting = createReporting({
+    log,
+    authorize: clientAuthorizer(guard),
+    corsHeaders,
+    directory: audience.directory,
+    read: servedReader(builder, access),
+    // Only frames of this server's own URLs are mapped (a snippet page's scripts are another server's).
+    isOwnHost: (host) => guard.hostAllowed(host) && Number(/:(\d+)$/.exec(host)?.[1] ?? 80) === port,
+  });
   const routes = routeTable({
     channel,
     builder,
     access,
-    status: { hub, build: () => builder.stats(), watch: () => watcher?.stats() ?? null, timings: pipeline.timings },
+    status: {
+      hub,
+      build: () => builder.stats(),
+      watch: () => watcher?.stats() ?? null,
+      timings: pipeline.timings,
+      audience: () => audience.snapshot(),
+    },
+    report: reporting.handle,
     clientBundle: loadClientBundle(clientConfig),
     statusBundle: loadClientBundle(clientConfig, 'status.js'),
-    // Cross-origin reads of the client and channel are allowed for listed (default: localhost) origins only.
-    corsHeaders: ({ req }): Record<string, string> => {
-      const origin = req.headers.origin;
-      if (!origin || !guard.originAllowed(origin, req.headers.host)) return {};
-      return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
-    },
+    corsHeaders: ({ req }) => corsHeaders(req),
     injectClient,
   });
 
   const http = createHttpServer(routes, guard, channel, log);
-  const { port, url } = await listenOn(http, options, log);
+  const listening = await listenOn(http, options, log);
+  port = listening.port;
+  const { url } = listening;
   const warning = exposureWarning(options.host, port, config.root);
   if (warning) log.warn(warning);
 
@@ -142,10 +197,13 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     send(event, data = null) {
       hub.publish({ kind: 'custom', event, data });
     },
+    on: (event, handler) => reporting.events.on(event, handler),
+    off: (event, handler) => reporting.events.off(event, handler),
     stats: () => hub.stats(),
     close() {
       closing ??= (async () => {
         channel.close();
+        reporting.close();
         const closed = new Promise<void>((resolve) => http.close(() => resolve()));
         http.closeAllConnections();
         await Promise.all([watcher?.close(), builder.close(), closed]);

@@ -7,6 +7,9 @@ import {
   type StatusReport,
 } from '../protocol.js';
 
+/** The status report's parts about people: who is connected, what flowed, what each change did. */
+export type Audience = Pick<StatusReport, 'clients' | 'clientsOmitted' | 'volume' | 'summaries'>;
+
 export type { ChangeTiming };
 
 /** Epoch milliseconds with sub-millisecond precision. */
@@ -42,7 +45,14 @@ export class RecentTimings {
 export function statusReport<Build, Watch>(
   channel: ChannelStats & { build: Build; watch: Watch | null },
   changes: readonly ChangeTiming[],
+  audience: Audience,
 ): StatusReport<Build, Watch> {
   const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
-  return { ...channel, changes: [...changes], memory: { rss, heapUsed, heapTotal, external }, now: preciseNow() };
+  return {
+    ...channel,
+    changes: [...changes],
+    memory: { rss, heapUsed, heapTotal, external },
+    now: preciseNow(),
+    ...audience,
+  };
 }

@@ -233,11 +233,12 @@ describe('the live status page, in Chromium', () => {
     const { url } = await serve({ upgrade: 'refuse' });
     const page = await browser.newPage();
     await page.goto(new URL('/__devpush/', url).href);
-    await expect.poll(() => page.textContent('#state'), SLOW).toBe('up (sse)');
-    await expect.poll(() => page.textContent('tr[data-rung="sse"] td:first-of-type'), SLOW).toBe('1');
+    await expect.poll(() => page.textContent('#state'), SLOW).toBe('connected (Server-Sent Events)');
+    await expect.poll(() => page.textContent('#rungs tr[data-rung="sse"] td:nth-child(2)'), SLOW).toBe('1');
     server!.send('status-page', 1);
-    await expect.poll(() => page.textContent('#seq'), SLOW).toBe(String(server!.stats().seq));
-    expect(await page.textContent('#last')).toContain('custom');
+    const seq = server!.stats().seq;
+    await expect.poll(() => page.textContent('#run'), SLOW).toContain(`${seq} change message${seq === 1 ? '' : 's'}`);
+    await expect.poll(() => page.textContent('#chart-legend'), SLOW).toContain('custom');
     await page.close();
   });
 });

@@ -21,7 +21,7 @@ export const HEARTBEAT_MS = 1000;
 export const ORIGIN = 'http://127.0.0.1:4999';
 
 export function clientConfig(transports: TransportName[]): ClientConfig {
-  return { token: 'tok', transports, heartbeatMs: HEARTBEAT_MS };
+  return { token: 'tok', transports, heartbeatMs: HEARTBEAT_MS, forwardConsole: false };
 }
 
 /** One connection a fake rung opened; the test speaks for the server through it. */

@@ -59,7 +59,14 @@ describe('builds through the server', () => {
       '    |                               ^',
       '  3 | ',
     ]);
-    expect(lines.some((line) => /^rebuilt \/src\/main\.ts \d+\.\d ms \(failed\)$/.test(line))).toBe(true);
+    // One line for the change set: when, what was saved, what the pages were told, what was rebuilt.
+    expect(
+      lines.some((line) =>
+        /^\S.* src\/value\.ts → error overlay · \d+ pages? \(\d+ ms\) · rebuilt \/src\/main\.ts \d+\.\d ms \(failed\)$/.test(
+          line,
+        ),
+      ),
+    ).toBe(true);
 
     // This test is about what is printed, not about watching: the save is repeated because chokidar
     // drops a second change of one file within 50 ms of the first (the watcher's own tests cover that).
@@ -70,7 +77,11 @@ describe('builds through the server', () => {
       },
       { timeout: 15_000, interval: 100 },
     );
-    expect(lines.some((line) => /^rebuilt \/src\/main\.ts \d+\.\d ms$/.test(line))).toBe(true);
+    expect(
+      lines.some((line) =>
+        / src\/value\.ts → overlay cleared, reload · .* · rebuilt \/src\/main\.ts \d+\.\d ms$/.test(line),
+      ),
+    ).toBe(true);
   });
 
   it('sends nothing when the bundle bytes are unchanged, css for a stylesheet-only change, reload for code', async () => {

@@ -53,36 +53,39 @@ describe('devpush CLI', () => {
   it('prints help and version', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('devpush serve [dir]');
+    expect(help.stdout).toContain('devpush [serve] [dir]');
     expect(help.stdout).toContain('--strict-port');
     const version = await runCli(['--version']);
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  it('rejects an unknown command with one line, the usage, and exit code 2', async () => {
+  it('rejects an unknown command with a did-you-mean, a pointer to the help, and exit code 2', async () => {
     const result = await runCli(['srve']);
     expect(result.code).toBe(2);
-    expect(result.stderr.split('\n')[0]).toBe('devpush: unknown command "srve".');
-    expect(result.stderr).toContain('Usage:');
+    expect(result.stderr).toBe(
+      'devpush: unknown command "srve". Did you mean "devpush serve"?\nRun "devpush --help" for usage.\n',
+    );
   });
 
-  it('rejects an unknown flag with exit code 2', async () => {
+  it("rejects an unknown flag with a did-you-mean and exit code 2, in devpush's words, not the parser's", async () => {
     const result = await runCli(['serve', '--prot', '3000']);
     expect(result.code).toBe(2);
-    expect(result.stderr.split('\n')[0]).toMatch(/^devpush: Unknown option '--prot'/);
-    expect(result.stderr).toContain('Usage:');
+    expect(result.stderr).toBe(
+      'devpush: unknown option --prot. Did you mean --port?\nRun "devpush help serve" for usage.\n',
+    );
   });
 
   it('rejects a bad --port value with exit code 2', async () => {
     const result = await runCli(['serve', '--port', 'abc']);
     expect(result.code).toBe(2);
     expect(result.stderr.split('\n')[0]).toBe('devpush: --port must be a whole number from 0 to 65535, found "abc".');
+    expect(result.stderr.split('\n')).toHaveLength(3);
   });
 
   it('serves a folder, prints the local URL and its start-up time', async () => {
     const run = await serve([copyFixture('site'), '--port', '0']);
-    expect(run.output()).toMatch(/devpush ready in \d+ ms/);
+    expect(run.output()).toMatch(/devpush v\d+\.\d+\.\d+ {2}ready in \d+ ms/);
     expect(run.output()).toContain(`Local:   http://localhost:${run.port}/`);
     const res = await fetch(run.url);
     expect(res.status).toBe(200);

@@ -4,7 +4,7 @@ import type { StatusReport } from '../../protocol.js';
 import type { WatchStats } from '../../watch/watcher.js';
 import { sendJson } from '../respond.js';
 import { statusPageHtml } from '../status-page.js';
-import { statusReport, type RecentTimings } from '../timing.js';
+import { type Audience, statusReport, type RecentTimings } from '../timing.js';
 import { type Handler, sendBody } from './route.js';
 
 /** The live status page; `since` is the id current when it was served, as for any page. */
@@ -22,6 +22,8 @@ export interface StatusSources {
   /** Null while the watcher is not running (before it starts, after close). */
   watch(): WatchStats | null;
   timings: RecentTimings;
+  /** Who is connected, message volume, recent change summaries. */
+  audience(): Audience;
 }
 
 /** The status JSON: channel, builder, watcher, recent change timings and memory. */
@@ -30,6 +32,7 @@ export function statusJson(sources: StatusSources): Handler {
     const report: StatusReport<BuilderStats, WatchStats> = statusReport(
       { ...sources.hub.stats(), build: sources.build(), watch: sources.watch() },
       sources.timings.list(),
+      sources.audience(),
     );
     sendJson(res, report);
     return true;
