@@ -48,17 +48,36 @@ function pathOf(href: string): string {
 const failedLinks = new Map<HTMLLinkElement, number>();
 const failedImages = new Map<HTMLImageElement, number>();
 
+/** How many path segments two URL paths share at their end (`/static/css/a.css`, `/css/a.css`: 2). */
+function sharedTail(a: string, b: string): number {
+  const left = a.split('/');
+  const right = b.split('/');
+  let shared = 0;
+  while (shared < Math.min(left.length, right.length) - 1 && left.at(-1 - shared) === right.at(-1 - shared)) shared++;
+  return shared;
+}
+
+/**
+ * The links that serve a changed file: the ones sharing the longest tail of its path, at least its
+ * name. A backend (proxy mode) often serves the folder's `static/css/site.css` at `/assets/css/site.css`.
+ */
+function linksServing(path: string, links: HTMLLinkElement[]): HTMLLinkElement[] {
+  const scored = links.map((link) => ({ link, shared: sharedTail(pathOf(link.href), path) }));
+  const best = Math.max(0, ...scored.map((s) => s.shared));
+  return best === 0 ? [] : scored.filter((s) => s.shared === best).map((s) => s.link);
+}
+
 /**
  * Swaps each matching stylesheet by inserting a clone with a new URL and removing the old one only once
  * the clone has loaded, so the page is never without its styles (no flash) and nothing reloads. A clone
- * that fails to load goes and the old one stays. A CSS file no <link> names (reached through @import)
- * refreshes every stylesheet.
+ * that fails to load goes and the old one stays. A CSS file no <link> names (reached through @import, or
+ * served under another name) refreshes every stylesheet.
  */
 function swapStylesheets(paths: string[], version: number): void {
   const links = [...document.querySelectorAll<HTMLLinkElement>('link[rel~="stylesheet"][href]')].filter(
     (link) => !link.dataset.devpushStale,
   );
-  const matching = links.filter((link) => paths.includes(pathOf(link.href)));
+  const matching = [...new Set(paths.flatMap((path) => linksServing(path, links)))];
   for (const link of matching.length ? matching : links) swapLink(link, version);
 }
 

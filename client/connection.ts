@@ -48,7 +48,8 @@ export class ChannelConnection {
       heard: (message) => this.events.heard?.(message),
       state: (state, rung) => this.setState(state, rung),
     });
-    this.tabs = world.tabs(`${world.origin}|${config.token}`);
+    // Over HTTP/2 (devpush's HTTPS) every tab's stream shares one connection: no relay needed.
+    this.tabs = config.tabRelay === false ? null : world.tabs(`${world.origin}|${config.token}`);
     this.tabs?.listen((relay) => this.onRelay(relay));
   }
 

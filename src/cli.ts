@@ -24,6 +24,8 @@ function inlineConfig(root: string, flags: Flags): InlineConfig {
   if (flags.host !== undefined) server.host = flags.host;
   if (flags['strict-port']) server.strictPort = true;
   if (flags.open) server.open = true;
+  if (flags.proxy !== undefined) server.backend = flags.proxy;
+  if (flags.https) server.https = true;
   const logLevel = flags.quiet ? 'warn' : flags['log-level'];
   if (logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, found "${logLevel}".`, 'serve');
@@ -60,7 +62,7 @@ async function serve(positionals: string[], flags: Flags, named: boolean): Promi
 async function snippet(positionals: string[], flags: Flags): Promise<void> {
   if (positionals.length > 0) throw new UsageError(`snippet takes no arguments, got "${positionals[0]}".`, 'snippet');
   const config = await resolveConfig(inlineConfig(path.resolve('.'), flags));
-  const urls = serverUrls(config.server.host, config.server.port);
+  const urls = serverUrls(config.server.host, config.server.port, config.server.https ? 'https' : 'http');
   const base = urls.local[0] ?? urls.network[0]!;
   process.stdout.write(
     `<script type="module" crossorigin src="${new URL(routePath('client'), base).href}"></script>\n`,

@@ -86,6 +86,11 @@ export interface ClientConfig {
   /** Rungs the server offers, in the order to try them. */
   transports: readonly TransportName[];
   heartbeatMs: number;
+  /**
+   * Whether tabs share one connection over a BroadcastChannel relay (HTTP/1.1 allows six connections per
+   * host). False over HTTPS, which is HTTP/2: every tab holds its own stream. Absent means true.
+   */
+  tabRelay?: boolean;
   /** Send `console.error` calls to the terminal too (`client.forwardConsole`). */
   forwardConsole: boolean;
 }

@@ -10,19 +10,22 @@ export interface ServerUrls {
   network: string[];
 }
 
-function url(host: string, port: number): string {
+function url(host: string, port: number, scheme: 'http' | 'https'): string {
   const name = host.replace(/^\[|\]$/g, '');
-  return `http://${isIP(name) === 6 ? `[${name}]` : name}:${port}/`;
+  return `${scheme}://${isIP(name) === 6 ? `[${name}]` : name}:${port}/`;
 }
 
-/** The URLs that answer for a server listening on `host`:`port`. */
-export function serverUrls(host: string, port: number): ServerUrls {
-  if (isWildcardHost(host)) return { local: [url('localhost', port)], network: reachableUrls(host, port) };
+/** The URLs that answer for a server listening on `host`:`port` (`https` under `--https`). */
+export function serverUrls(host: string, port: number, scheme: 'http' | 'https' = 'http'): ServerUrls {
+  if (isWildcardHost(host)) {
+    const network = reachableUrls(host, port).map((link) => link.replace(/^http:/, `${scheme}:`));
+    return { local: [url('localhost', port, scheme)], network };
+  }
   if (isLoopbackHost(host)) {
     const name = host === '127.0.0.1' ? 'localhost' : host;
-    return { local: [url(name, port)], network: [] };
+    return { local: [url(name, port, scheme)], network: [] };
   }
-  return { local: [], network: [url(host, port)] };
+  return { local: [], network: [url(host, port, scheme)] };
 }
 
 /** The URL lines, as printed at start-up and by the `u` shortcut. */

@@ -42,6 +42,17 @@ export const OPTIONS = {
     help: 'config file (default: devpush.config.{ts,mts,js,mjs,json} in dir)',
     commands: ['serve', 'snippet'],
   },
+  proxy: {
+    type: 'string',
+    value: '<url>',
+    help: 'put devpush in front of your backend (server.backend): its pages get live reload',
+    commands: ['serve'],
+  },
+  https: {
+    type: 'boolean',
+    help: 'serve HTTPS over HTTP/2 with a local certificate (server.https)',
+    commands: ['serve', 'snippet'],
+  },
   'log-level': {
     type: 'string',
     value: '<level>',

@@ -46,7 +46,7 @@ export async function serveSession(inline: InlineConfig, version: string): Promi
       {
         version,
         ms: Math.round(performance.now() - started),
-        urls: serverUrls(config.server.host, server.port),
+        urls: serverUrls(config.server.host, server.port, schemeOf(config)),
         root: config.root,
         shortcuts: interactive,
       },
@@ -85,7 +85,7 @@ export async function serveSession(inline: InlineConfig, version: string): Promi
     }
     log.info(`  restarted in ${Math.round(performance.now() - begun)} ms; open pages reconnect and reload once.`);
     if (server.port !== previous.port)
-      log.info(urlLines(serverUrls(config.server.host, server.port), colorsOf(log)).join('\n'));
+      log.info(urlLines(serverUrls(config.server.host, server.port, schemeOf(config)), colorsOf(log)).join('\n'));
   };
   const stopWatching = watchConfigFiles(config, (file) => {
     restarting = restarting.then(() => restart(file)).catch((error: unknown) => log.error(String(error)));
@@ -119,7 +119,8 @@ export async function serveSession(inline: InlineConfig, version: string): Promi
     {
       key: 'u',
       help: 'show the URLs',
-      run: () => log.info(urlLines(serverUrls(config.server.host, server.port), colorsOf(log)).join('\n')),
+      run: () =>
+        log.info(urlLines(serverUrls(config.server.host, server.port, schemeOf(config)), colorsOf(log)).join('\n')),
     },
     { key: 'o', help: 'open the browser', run: () => openBrowser(server.url, config.server.open || true, log) },
     { key: 'c', help: 'clear the screen', run: () => process.stdout.write('\x1b[2J\x1b[3J\x1b[H') },
@@ -166,4 +167,9 @@ export async function openBrowser(base: string, target: boolean | string, log: L
   } catch {
     log.warn(`could not open a browser; open ${url} yourself.`);
   }
+}
+
+/** `https` when devpush serves TLS (`--https`, `server.https`). */
+function schemeOf(config: ResolvedConfig): 'http' | 'https' {
+  return config.server.https ? 'https' : 'http';
 }

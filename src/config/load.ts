@@ -6,6 +6,7 @@ import type { BuildResult } from 'esbuild';
 import { DevpushError, describeValue } from '../errors.js';
 import { TRANSPORT_NAMES } from '../protocol.js';
 import { resolveBuild } from './build.js';
+import { resolveProxy } from './proxy.js';
 import { CONFIG_FILE_NAMES, CONFIG_SCHEMA, DEFAULT_PORT } from './schema.js';
 import type { ResolvedConfig, UserConfig } from './types.js';
 import { isPlainObject, validateSection } from './validate.js';
@@ -145,12 +146,16 @@ async function importTypeScript(file: string): Promise<unknown> {
   }
 }
 
-/** Section-wise merge: `over` wins key by key, nested objects merged, arrays replaced. */
+/**
+ * Section-wise merge: `over` wins key by key, nested objects merged, arrays replaced. A `true` over an
+ * object keeps the object (`--https` with `server.https: { cert, key }` in the file uses those files).
+ */
 function merge(base: UserConfig, over: UserConfig): UserConfig {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
     if (value === undefined) continue;
     const current = out[key];
+    if (value === true && isPlainObject(current)) continue;
     out[key] =
       isPlainObject(value) && isPlainObject(current) ? merge(current as UserConfig, value as UserConfig) : value;
   }
@@ -176,6 +181,7 @@ function withDefaults(root: string, configFile: string | null, config: UserConfi
       fsDeny: server.fs?.deny ?? [],
       maxConnections: server.maxConnections ?? 1024,
       maxConnectionsPerPeer: server.maxConnectionsPerPeer ?? 256,
+      ...resolveProxy(server, configDir),
     },
     watch: {
       ignore: watch.ignore ?? [],

@@ -2,6 +2,7 @@ import { describeValue, didYouMean } from '../errors.js';
 import { LOG_LEVELS } from '../log.js';
 import { TRANSPORT_NAMES } from '../protocol.js';
 import { BUILD_SCHEMA } from './build.js';
+import { backendRule, httpsRule, proxyRulesRule } from './proxy.js';
 import { rules, type Section } from './validate.js';
 
 const { boolean, string, integer, arrayOf, either, func, regexp, oneOf } = rules;
@@ -33,6 +34,9 @@ export const CONFIG_SCHEMA: Section = {
     fs: { allow: arrayOf(string()), deny: arrayOf(string()) },
     maxConnections: integer(1, 100_000),
     maxConnectionsPerPeer: integer(1, 100_000),
+    backend: backendRule,
+    proxy: proxyRulesRule,
+    https: httpsRule,
   },
   watch: {
     ignore: arrayOf(either(string(), regexp(), func())),

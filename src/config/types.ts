@@ -24,6 +24,30 @@ export type BuildLoader =
 /** A path test for watch.ignore: a glob (relative to the served folder), a RegExp, or a function. */
 export type IgnoreMatcher = string | RegExp | ((path: string) => boolean);
 
+/** One `server.proxy` rule as Vite users write it. */
+export interface ProxyRuleOptions {
+  /** Where requests go: `http://localhost:3000` (or `ws://...` for a WebSocket rule). */
+  target: string;
+  /** Proxy WebSocket upgrades under the prefix. @default false */
+  ws?: boolean;
+  /** Send the target's Host instead of the browser's. @default false */
+  changeOrigin?: boolean;
+  /** Verify the target's TLS certificate. @default true */
+  secure?: boolean;
+  /** The path sent to the target, from the path asked for. @default unchanged */
+  rewrite?: (path: string) => string;
+}
+
+/** A resolved proxy rule (or the backend of proxy mode, whose prefix is "/"). */
+export interface ProxyRule {
+  prefix: string;
+  target: string;
+  ws: boolean;
+  changeOrigin: boolean;
+  secure: boolean;
+  rewrite: ((path: string) => string) | null;
+}
+
 /** What a user writes in devpush.config.* (every key optional). Defaults are given in the JSDoc. */
 export interface UserConfig {
   /** How much the terminal shows: "info" (everything), "warn", "error" or "silent". @default "info" */
@@ -51,6 +75,19 @@ export interface UserConfig {
     maxConnections?: number;
     /** Open connections from one remote address; more are answered 503 and closed. @default 256 */
     maxConnectionsPerPeer?: number;
+    /**
+     * Proxy mode: every request that is not devpush's own (`/__devpush/...`) nor a build entry goes to
+     * this backend; its HTML pages get the client. `changeOrigin` sends the backend's own Host instead of
+     * the browser's. @default none
+     */
+    backend?: string | { target: string; changeOrigin?: boolean; secure?: boolean };
+    /**
+     * Path prefixes sent to other servers, as Vite's `server.proxy`: the first matching prefix wins.
+     * `ws: true` proxies WebSocket upgrades too; `rewrite` changes the path sent. @default {}
+     */
+    proxy?: Record<string, string | ProxyRuleOptions>;
+    /** Serve over TLS with HTTP/2: true for a local certificate devpush makes, or PEM file paths. @default false */
+    https?: boolean | { cert: string; key: string };
     fs?: {
       /** Folders outside the served one that may be read. @default [] */
       allow?: string[];
@@ -129,6 +166,11 @@ export interface ResolvedConfig {
     fsDeny: readonly string[];
     maxConnections: number;
     maxConnectionsPerPeer: number;
+    /** Proxy mode's backend, or null when devpush serves the folder itself. */
+    backend: ProxyRule | null;
+    proxy: readonly ProxyRule[];
+    /** null: plain HTTP; `{ cert: null, key: null }`: a local certificate devpush makes and caches. */
+    https: { cert: string | null; key: string | null } | null;
   };
   watch: {
     ignore: readonly IgnoreMatcher[];

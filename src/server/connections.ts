@@ -1,5 +1,4 @@
-import type { Server } from 'node:http';
-import { isIP, type Socket } from 'node:net';
+import { isIP, type Server, type Socket } from 'node:net';
 import { rawResponse } from '../http/raw-response.js';
 
 export interface ConnectionLimits {

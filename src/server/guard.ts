@@ -48,6 +48,21 @@ export interface Refusal {
   reason: string;
 }
 
+/**
+ * HTTP/2 names the host in `:authority`, not `Host`. It is copied to `Host`, so every check and every
+ * later reader sees the one name; a request that carries both, differing, is refused.
+ */
+function authorityRefusal(req: IncomingMessage): Refusal | null {
+  if (req.httpVersionMajor !== 2) return null;
+  const authority = req.headers[':authority'];
+  if (typeof authority !== 'string') return null;
+  if (req.headers.host !== undefined && req.headers.host !== authority) {
+    return { status: 400, reason: 'Refused: Host and :authority differ.' };
+  }
+  req.headers.host = authority;
+  return null;
+}
+
 export function isWildcardHost(host: string): boolean {
   return host === '0.0.0.0' || host === '::' || host === '[::]';
 }
@@ -93,6 +108,8 @@ export class Guard {
   refusal(req: IncomingMessage): Refusal | null {
     const hosts = req.rawHeaders.filter((_, i) => i % 2 === 0 && req.rawHeaders[i]!.toLowerCase() === 'host');
     if (hosts.length > 1) return { status: 400, reason: 'Refused: more than one Host header.' };
+    const authority = authorityRefusal(req);
+    if (authority) return authority;
     if (!this.hostAllowed(req.headers.host)) {
       return { status: 403, reason: 'Refused: unknown Host header. Add the name to server.allowedHosts to allow it.' };
     }

@@ -7,7 +7,7 @@ import type { FileAccess } from './paths.js';
 import { buildOutput, buildOutputOnly } from './routes/build-output.js';
 import { channelRoutes } from './routes/channel.js';
 import { clientScript, pageScript } from './routes/client-script.js';
-import { anyPath, at, dispatch, folder, type Route, type RouteRequest, under } from './routes/route.js';
+import { anyPath, at, dispatch, folder, type Handler, type Route, type RouteRequest, under } from './routes/route.js';
 import { projectFiles } from './routes/static.js';
 import { type StatusSources, statusJson, statusPage } from './routes/status.js';
 import { reportRoute, type ReportHandler } from './routes/report.js';
@@ -25,6 +25,8 @@ export interface RouteSources {
   corsHeaders(request: RouteRequest): Record<string, string>;
   /** Injects the client tag (and entry stylesheets) into a served page. */
   injectClient: HtmlTransform;
+  /** Proxy mode: the backend answers every path devpush does not (instead of the folder's files). */
+  backend: Handler | null;
   /** A page's reports (errors, hot.send events, presence): the one route taking POST. */
   report: ReportHandler;
 }
@@ -43,7 +45,7 @@ function devpushRoutes(s: RouteSources): Route[] {
     // A page's reports: POST with origin + token + body cap + limits per page (src/report/route.ts).
     at(routePath('report'), reportRoute(s.report)),
     // Images, fonts and chunks an entry imports, from the builder's memory; a miss is a 404.
-    under(routePath('build'), buildOutputOnly(s.builder)),
+    under(routePath('build'), buildOutputOnly(s.builder, s.corsHeaders)),
     // The channel's rungs and boot route; anything else under the prefix is a 404.
     anyPath(channelRoutes(s.channel, s.corsHeaders)),
   ];
@@ -56,8 +58,8 @@ export function routeTable(s: RouteSources): Route[] {
     // devpush's own routes: reserved, even when the project has a `__devpush` folder.
     folder(ROUTE_PREFIX, (request) => dispatch(devpush, { ...request, pathname: request.url.pathname })),
     // Built entries at the URL the page names (`/src/main.ts`, its `.css` and maps), from memory.
-    anyPath(buildOutput(s.builder)),
-    // The project's own files, pages with the client injected.
-    anyPath(projectFiles(s.access, s.injectClient)),
+    anyPath(buildOutput(s.builder, s.corsHeaders)),
+    // The project's own files, pages with the client injected; in proxy mode, the backend's pages instead.
+    anyPath(s.backend ?? projectFiles(s.access, s.injectClient)),
   ];
 }

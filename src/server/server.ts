@@ -10,6 +10,9 @@ import { loadClientBundle } from './client-bundle.js';
 import { exposureWarning } from './exposure.js';
 import { Guard } from './guard.js';
 import { createHttpServer, listenOn } from './http.js';
+import { certificateNames, loadTls, trustHint } from './https.js';
+import { Forwarder, pointsAtSelf } from '../proxy/forward.js';
+import { DevpushError } from '../errors.js';
 import { injectTag } from './inject.js';
 import { FileAccess } from './paths.js';
 import { Pipeline } from './pipeline.js';
@@ -92,10 +95,13 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   const audience = createAudience(config.channel.heartbeatMs);
   const channel = createChannel(config, guard, audience.directory);
   const hub = channel.hub;
+  const tls = options.https ? await loadTls(options.https, certificateNames(options)) : null;
+  // Over HTTPS (HTTP/2) every tab holds its own channel stream: the relay between tabs is off.
   const clientConfig = {
     token,
     transports: channel.offered,
     heartbeatMs: config.channel.heartbeatMs,
+    tabRelay: tls === null,
     forwardConsole: config.client.forwardConsole,
   };
   const access = new FileAccess({ root: config.root, allow: options.fsAllow, deny: options.fsDeny });
@@ -121,12 +127,25 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   builder.setListener(pipeline);
   let watcher: Watcher | null = null;
 
-  const injectClient = (html: string, urlPath: string) => {
+  /** The tags a page gets: its entries' stylesheets and the client (with the page's CSP nonce, if any). */
+  const clientTag = (html: string, urlPath: string, nonce: string | null = null) => {
     channel.warmUp();
     const entryStyles = builder.discover(html, urlPath).map(entryStylesheetTag).join('');
-    const client = `<script type="module" src="${routePath('client')}?${BOOT_PARAM}=${hub.bootId}" ${CURSOR_ATTRIBUTE}="${hub.currentId}"></script>`;
-    return injectTag(html, `${entryStyles}${client}`);
+    const nonceAttribute = nonce ? ` nonce="${nonce}"` : '';
+    const client = `<script type="module"${nonceAttribute} src="${routePath('client')}?${BOOT_PARAM}=${hub.bootId}" ${CURSOR_ATTRIBUTE}="${hub.currentId}"></script>`;
+    return `${entryStyles}${client}`;
   };
+  const injectClient = (html: string, urlPath: string) => injectTag(html, clientTag(html, urlPath));
+  const forwarder =
+    options.backend || options.proxy.length
+      ? new Forwarder({
+          backend: options.backend,
+          rules: options.proxy,
+          scheme: tls ? 'https' : 'http',
+          clientTag,
+          log,
+        })
+      : null;
   // Cross-origin reads of the client and channel are allowed for listed (default: localhost) origins only.
   const corsHeaders = (req: IncomingMessage): Record<string, string> => {
     const origin = req.headers.origin;
@@ -159,14 +178,30 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     statusBundle: loadClientBundle(clientConfig, 'status.js'),
     corsHeaders: ({ req }) => corsHeaders(req),
     injectClient,
+    backend: forwarder?.backendRoute() ?? null,
   });
 
-  const http = createHttpServer(routes, guard, channel, log);
-  const listening = await listenOn(http, options, log);
+  const { http, closeAll } = createHttpServer(routes, guard, channel, log, {
+    tls,
+    forwarding: forwarder?.forwarding() ?? null,
+  });
+  const listening = await listenOn(http, options, log, tls ? 'https' : 'http');
   port = listening.port;
   const { url } = listening;
+  if (options.backend && pointsAtSelf(options.backend.target, port)) {
+    http.close();
+    throw new DevpushError(
+      `server.backend ${options.backend.target} is devpush itself (port ${port}): proxying would loop. Start the backend on its own port, or give devpush another --port.`,
+    );
+  }
   const warning = exposureWarning(options.host, port, config.root);
   if (warning) log.warn(warning);
+  if (tls && !tls.generated && options.https?.cert) log.info(`HTTPS with ${tls.certFile}.`);
+  else if (tls) {
+    const made = tls.generated ? 'made a local certificate' : 'reusing the local certificate';
+    log.info(`HTTPS: ${made} at ${tls.certFile}. Browsers warn until you trust it: ${trustHint(tls.certFile)}`);
+  }
+  if (options.backend) log.info(`Proxying every other request to ${options.backend.target}.`);
 
   watcher = startWatcher({
     root: config.root,
@@ -203,9 +238,10 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     close() {
       closing ??= (async () => {
         channel.close();
+        forwarder?.close();
         reporting.close();
         const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-        http.closeAllConnections();
+        closeAll();
         await Promise.all([watcher?.close(), builder.close(), closed]);
         watcher = null;
       })();

@@ -31,7 +31,7 @@ export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.P
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`devpush did not start in time:\n${out}`)), 20_000);
     const check = () => {
-      const match = /Local:\s+(http:\/\/\S+?:(\d+)\/)/.exec(out);
+      const match = /Local:\s+(https?:\/\/\S+?:(\d+)\/)/.exec(out);
       if (!match) return;
       clearTimeout(timer);
       proc.stdout!.off('data', check);

@@ -129,7 +129,7 @@ describe('devpush CLI', () => {
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
       'devpush.config.json: unknown key "server.hots". Did you mean "server.host"? ' +
-        'Known keys here: port, host, strictPort, open, allowedHosts, cors, fs, maxConnections, maxConnectionsPerPeer.',
+        'Known keys here: port, host, strictPort, open, allowedHosts, cors, fs, maxConnections, maxConnectionsPerPeer, backend, proxy, https.',
     );
   });
 

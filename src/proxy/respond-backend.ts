@@ -1,0 +1,148 @@
+// How proxy mode answers with what the backend sent: HTML pages get the client (decoded, streamed,
+// never cached: they carry the cursor), everything else goes through as it came.
+import { randomBytes } from 'node:crypto';
+import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { pipeline, type Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import type { ProxyRule } from '../config/types.js';
+import type { Logger } from '../log.js';
+import { BACKEND_CHECK_HEADER, BACKEND_DOWN_HEADER, backendDownPage } from './backend-down.js';
+import { amendCsp } from './csp.js';
+import { responseHeaders, type Origins } from './headers.js';
+import { InjectStream } from './inject-stream.js';
+
+/** The client tag for a page, from what has been seen of it; `nonce` when the page's CSP asks for one. */
+export type TagMaker = (seen: string, urlPath: string, nonce: string | null) => string;
+
+export interface BackendResponderOptions {
+  backend: ProxyRule;
+  scheme: 'http' | 'https';
+  clientTag: TagMaker;
+  log: Logger;
+}
+
+const DECODERS: Record<string, () => Transform> = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
+/** Encodings devpush can decode to inject into; a backend is not offered others for pages. */
+const DECODABLE = /^(gzip|x-gzip|deflate|br|identity)$/i;
+
+function isPage(proxyRes: IncomingMessage, req: IncomingMessage): boolean {
+  const status = proxyRes.statusCode ?? 0;
+  if (req.method === 'HEAD' || status === 204 || status === 304 || status < 200) return false;
+  if (proxyRes.headers['content-length'] === '0') return false;
+  return /^\s*(text\/html|application\/xhtml\+xml)\s*(;|$)/i.test(proxyRes.headers['content-type'] ?? '');
+}
+
+export class BackendResponder {
+  private readonly tracked = new WeakSet<IncomingMessage>();
+  private readonly backendUrl: URL;
+  private down = false;
+  private cspReported = false;
+
+  constructor(private readonly options: BackendResponderOptions) {
+    this.backendUrl = new URL(options.backend.target);
+  }
+
+  track(req: IncomingMessage): void {
+    this.tracked.add(req);
+  }
+
+  /** Offers the backend only encodings devpush can decode, so every page can get the client. */
+  adjustRequest(proxyReq: ClientRequest, req: IncomingMessage): void {
+    if (!this.tracked.has(req)) return;
+    const accepted = String(req.headers['accept-encoding'] ?? '');
+    const kept = accepted
+      .split(',')
+      .map((token) => token.trim())
+      .filter((token) => DECODABLE.test(token.split(';')[0]!.trim()));
+    if (accepted) proxyReq.setHeader('accept-encoding', kept.join(', ') || 'identity');
+  }
+
+  respond(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse): void {
+    if (!this.tracked.has(req)) return;
+    if (this.down) {
+      this.down = false;
+      this.options.log.info(`The backend at ${this.options.backend.target} answers again.`);
+    }
+    const origins = this.origins(req);
+    const headers = responseHeaders(proxyRes.headers, origins);
+    const status = proxyRes.statusCode ?? 502;
+    const encoding = String(headers['content-encoding'] ?? 'identity').toLowerCase();
+    const decoder = encoding === 'identity' ? null : DECODERS[encoding];
+    if (!isPage(proxyRes, req) || decoder === undefined) {
+      res.writeHead(status, proxyRes.statusMessage ?? '', headers);
+      pipeline(proxyRes, res, () => {});
+      return;
+    }
+    const nonce = this.amendPolicy(headers, origins.devpush);
+    for (const name of ['content-encoding', 'content-length', 'etag', 'last-modified']) delete headers[name];
+    // The page carries the cursor of the moment it was served: a cached copy would replay old reloads.
+    headers['cache-control'] = 'no-store';
+    res.writeHead(status, proxyRes.statusMessage ?? '', headers);
+    const urlPath = new URL(req.url ?? '/', 'http://x').pathname;
+    const inject = new InjectStream((seen) => this.options.clientTag(seen, urlPath, nonce));
+    const onEnd = (error: Error | null | undefined) => {
+      if (error) res.destroy();
+    };
+    if (decoder) pipeline(proxyRes, decoder(), inject, res, onEnd);
+    else pipeline(proxyRes, inject, res, onEnd);
+  }
+
+  /** The backend did not answer: a page that says so and reloads when it is back, or one plain line. */
+  failed(req: IncomingMessage, res: ServerResponse, error: Error): void {
+    const code = (error as NodeJS.ErrnoException).code ?? error.message;
+    const target = this.options.backend.target;
+    if (!this.down) {
+      this.down = true;
+      this.options.log.warn(
+        `the backend at ${target} does not answer (${code}); pages show a notice and reload once it does.`,
+      );
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const wantsPage = req.method === 'GET' && /text\/html/.test(req.headers.accept ?? '');
+    const body = wantsPage
+      ? injectInto(backendDownPage(target, code), this.options.clientTag)
+      : `The backend at ${target} does not answer (${code}).\n`;
+    res.writeHead(req.headers[BACKEND_CHECK_HEADER] ? 200 : 502, {
+      'Content-Type': wantsPage ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+      'Cache-Control': 'no-store',
+      [BACKEND_DOWN_HEADER]: '1',
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  private origins(req: IncomingMessage): Origins {
+    return { devpush: `${this.options.scheme}://${req.headers.host}`, backend: this.backendUrl };
+  }
+
+  /** Amends the CSP for the client and channel only; says so once. Returns the nonce the tag must carry. */
+  private amendPolicy(headers: OutgoingHttpHeaders, origin: string): string | null {
+    // node joins repeated CSP headers with ", ", which is how several policies are written in one.
+    const policy = headers['content-security-policy'];
+    if (typeof policy !== 'string') return null;
+    const amended = amendCsp(policy, { origin, nonce: randomBytes(12).toString('base64') });
+    if (amended.changed) {
+      headers['content-security-policy'] = amended.header;
+      if (!this.cspReported) {
+        this.cspReported = true;
+        this.options.log.info(
+          "The backend's Content-Security-Policy would block devpush's client: devpush adds its client and channel to it on the pages it proxies (nothing else changes).",
+        );
+      }
+    }
+    return amended.nonce;
+  }
+}
+
+function injectInto(html: string, clientTag: TagMaker): string {
+  const at = html.indexOf('</head>');
+  return html.slice(0, at) + clientTag(html, '/', null) + html.slice(at);
+}
