@@ -56,8 +56,10 @@ export function scanHtml(html: string, onStartTag: (tag: StartTag) => void = () 
     }
     if (next === '/') {
       const name = tagName(lower, lt + 2);
-      // An end tag's attributes are tokenized like a start tag's: a quote can hide its `>`.
-      const end = endOfTag(html, lt + 2 + name.length);
+      // An end tag's attributes are tokenized like a start tag's: a quote can hide its `>`. `</` and no
+      // letter is a bogus comment, which ends at the first `>`.
+      const closing = name ? endOfTag(html, lt + 2 + name.length) : html.indexOf('>', lt + 2);
+      const end = name || closing < 0 ? closing : closing + 1;
       if (end < 0) return stop(lt);
       if (name === 'head' && found.headClose < 0) found.headClose = lt;
       if (name === 'body') found.bodyClose = lt;
@@ -88,7 +90,7 @@ function tagName(lower: string, from: number): string {
   return /^[a-z]/.test(lower[from] ?? '') ? lower.slice(from, end) : '';
 }
 
-type TagState = 'beforeName' | 'name' | 'afterName' | 'beforeValue' | 'quoted' | 'unquoted';
+type TagState = 'tagName' | 'beforeName' | 'name' | 'afterName' | 'beforeValue' | 'quoted' | 'unquoted';
 
 /**
  * Index just past the `>` that ends a tag, -1 when none does. Follows the HTML tokenizer's attribute
@@ -96,7 +98,8 @@ type TagState = 'beforeName' | 'name' | 'afterName' | 'beforeValue' | 'quoted' |
  * inside an unquoted value `=` and quotes are plain characters.
  */
 function endOfTag(html: string, from: number): number {
-  let state: TagState = 'beforeName';
+  // The rest of the tag's name first: in HTML it runs to a space, `/` or `>` (`<a<="x` is one name).
+  let state: TagState = 'tagName';
   let quote = '';
   for (let i = from; i < html.length; i++) {
     const c = html[i]!;
@@ -106,8 +109,8 @@ function endOfTag(html: string, from: number): number {
       continue;
     }
     if (c === '>') return i + 1;
-    if (state === 'unquoted') {
-      if (space) state = 'beforeName';
+    if (state === 'tagName' || state === 'unquoted') {
+      if (space || (state === 'tagName' && c === '/')) state = 'beforeName';
     } else if (state === 'beforeValue') {
       if (c === '"' || c === "'") {
         quote = c;

@@ -83,6 +83,14 @@ describe('injectTag', () => {
     expect(injectTag(html, TAG)).toBe(`${TAG}${html}`);
   });
 
+  it('reads a tag name to its first space, as the tokenizer does: `=` in it assigns nothing', () => {
+    expect(injectTag('<a<="<a title=">', TAG)).toBe(`${TAG}<a<="<a title=">`);
+  });
+
+  it('reads `</` and no letter as a bogus comment that ends at the first >', () => {
+    expect(injectTag('<//<!--="--><a title=">', TAG)).toBe(`<//<!--="-->${TAG}<a title=">`);
+  });
+
   it('reads an end tag with attributes as the tokenizer does: a quote can hide its >', () => {
     expect(injectTag('</a<a title=">', TAG)).toBe(`${TAG}</a<a title=">`);
   });
