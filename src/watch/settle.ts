@@ -20,7 +20,7 @@ export const DEFAULT_SETTLE: SettleOptions = {
   emptyGraceMs: 150,
   unlinkGraceMs: 50,
   stillMs: 3,
-  writerStillMs: 60,
+  writerStillMs: 100,
   writerMaxStillMs: 1000,
   writerMemoryMs: 5000,
   writerMaxWaitMs: 10_000,

@@ -12,7 +12,7 @@ export interface WriterOptions {
 }
 
 /** Looks further apart than this may have missed writes in between: their mtimes say nothing of one pause. */
-const LOOKS_APART_MS = 50;
+const LOOKS_APART_MS = 150;
 
 /** What the recent looks at one file showed. */
 interface Habit {
