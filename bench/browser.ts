@@ -87,14 +87,14 @@ export class BenchBrowser {
     return this.browser.version();
   }
 
-  /** A fresh context (own sessionStorage) with the probe installed, on `url`. */
-  async open(url: string): Promise<BenchPage> {
+  /** A fresh context (own sessionStorage) with the probe installed, on `url` (loaded within `timeoutMs`). */
+  async open(url: string, timeoutMs = 30_000): Promise<BenchPage> {
     const context = await this.browser.newContext();
     const page = await context.newPage();
     const bench = new BenchPage(context, page);
     await context.exposeBinding('__benchReport', (_source, state: PageState) => bench.receive(state));
     await context.addInitScript(probe);
-    await page.goto(url);
+    await page.goto(url, { timeout: timeoutMs });
     return bench;
   }
 

@@ -12,6 +12,7 @@ import { coldStart } from './figures/cold-start.js';
 import { fallback } from './figures/fallback.js';
 import { leaks } from './figures/leaks.js';
 import { fanout } from './figures/fanout.js';
+import { hmr } from './figures/hmr.js';
 import { saveToMessage } from './figures/save-to-message.js';
 import { saveToVisible } from './figures/save-to-visible.js';
 import { removeProjects } from './projects.js';
@@ -36,6 +37,7 @@ const GROUPS: Group[] = [
   { key: 'fallback', title: 'fallback discovery (Chromium)', needsBrowser: true, run: fallback },
   { key: 'cold', title: 'cold start', needsBrowser: false, run: coldStart },
   { key: 'leaks', title: 'leaks', needsBrowser: false, run: leaks },
+  { key: 'hmr', title: 'HMR (Chromium)', needsBrowser: true, run: hmr },
 ];
 
 function selected(argv: readonly string[]): Group[] {

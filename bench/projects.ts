@@ -15,7 +15,7 @@ export interface Project {
   write(file: string, contents: string): void;
 }
 
-function project(kind: string, files: Record<string, string>): Project {
+export function project(kind: string, files: Record<string, string>): Project {
   const root = mkdtempSync(path.join(os.tmpdir(), `devpush-bench-${kind}-`));
   made.push(root);
   const write = (file: string, contents: string) => {

@@ -1,4 +1,5 @@
 import { ASSET_VERSION_PARAM, type ServerMessage } from '../src/protocol.js';
+import { hotRuntime, hotUpdate } from './hot-bridge.js';
 import { clearOverlay, showOverlay } from './overlay.js';
 
 /** Applies one message to the page. The switch is exhaustive: a new kind fails the type check here. */
@@ -6,6 +7,7 @@ export function apply(message: ServerMessage): void {
   switch (message.kind) {
     case 'reload':
     case 'resync':
+      hotRuntime()?.notify('devpush:beforeFullReload', { reason: message.reason });
       location.reload();
       return;
     case 'css':
@@ -15,7 +17,7 @@ export function apply(message: ServerMessage): void {
       swapImages(message.paths, message.version);
       return;
     case 'update':
-      location.reload(); // module-level HMR is not there yet (DESIGN §4)
+      hotUpdate(message);
       return;
     case 'error':
       showOverlay(message.source, message.errors);
@@ -25,6 +27,7 @@ export function apply(message: ServerMessage): void {
       return;
     case 'custom':
       window.dispatchEvent(new CustomEvent('devpush:custom', { detail: { event: message.event, data: message.data } }));
+      hotRuntime()?.notify(message.event, message.data);
       return;
     case 'hello':
     case 'ping':

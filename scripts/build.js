@@ -22,10 +22,25 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'cl
 });
 await build({
   absWorkingDir: root,
-  // client.js goes into every page; status.js drives the live status page at /__devpush/.
-  entryPoints: { client: 'client/main.ts', status: 'client/status-page.ts' },
+  // client.js goes into every page; status.js drives the live status page at /__devpush/; hot.js is the
+  // hot runtime every served module imports (no per-run settings: module bytes stay the same across runs).
+  entryPoints: { client: 'client/main.ts', status: 'client/status-page.ts', hot: 'client/hot/index.ts' },
   outdir: 'dist/client',
   bundle: true,
+  format: 'esm',
+  target: 'es2020',
+  minifySyntax: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+// The React Refresh glue imports the project's own `react-refresh`, left as a bare import here: the
+// server points it at the project's pre-bundled copy when it serves the glue.
+await build({
+  absWorkingDir: root,
+  entryPoints: { 'react-refresh': 'client/react-refresh.ts' },
+  outdir: 'dist/client',
+  bundle: true,
+  external: ['react-refresh/runtime'],
   format: 'esm',
   target: 'es2020',
   minifySyntax: true,

@@ -50,6 +50,16 @@ export const ROUTES = {
   boot: 'boot',
   /** Folder of build outputs (entry bundles, chunks, assets) served from the builder's memory. */
   build: 'build/',
+  /** The hot runtime every served module imports; `?v=` names its bytes. */
+  hot: 'hot.js',
+  /** Folder of the pre-bundled packages (one entry per specifier) and their shared chunks. */
+  deps: 'deps/',
+  /**
+   * The React Refresh glue (client/react-refresh.ts) that modules transformed for Fast Refresh import first:
+   * it wires the project's `react-refresh` runtime into React before react-dom loads, and decides from a
+   * module's exports whether it is a refresh boundary.
+   */
+  refresh: 'react-refresh.js',
   /** `POST` of a page's reports (`PageReport`: errors, `hot.send` events, presence), token in the query. */
   report: 'report',
 } as const;
@@ -78,6 +88,48 @@ export const CLOSE_CODES = {
   /** The cursor is malformed: the client must not retry it (the other rungs answer HTTP 400). */
   badCursor: 4400,
 } as const;
+
+/** Query parameter of a module URL naming its version; such a URL's bytes never change (cached immutable). */
+export const MODULE_VERSION_PARAM = 'v';
+/** Query parameter asking for a non-JS file (CSS, JSON, an image) as a JavaScript module. */
+export const IMPORT_PARAM = 'import';
+/** Name of the local binding every served module imports `createHotContext` as. */
+export const HOT_CONTEXT_BINDING = '__devpush_hot';
+/** Events a module can listen to with `import.meta.hot.on` (custom events of `server.send` too). */
+export const HOT_EVENTS = [
+  'devpush:beforeUpdate',
+  'devpush:afterUpdate',
+  'devpush:beforeFullReload',
+  'devpush:error',
+] as const;
+export type HotEventName = (typeof HOT_EVENTS)[number];
+
+/**
+ * The hot runtime (`/__devpush/hot.js`), as the channel client sees it: it registers itself under
+ * `HOT_RUNTIME_KEY` on `globalThis` when the first module of a page imports it. No runtime there means no
+ * module ran in this page, so an update has nothing to apply.
+ */
+export const HOT_RUNTIME_KEY = '__devpush_hot_runtime';
+/**
+ * Where the channel client puts its report sender for the hot runtime (a separate bundle): `hot.send`
+ * events, and the reason of a reload no boundary prevented (sent as the event HOT_RELOAD_EVENT).
+ */
+export const HOT_REPORT_KEY = '__devpush_hot_report';
+/** The event a page sends when an update found no boundary and it reloads: `{ reason }`; the terminal prints it. */
+export const HOT_RELOAD_EVENT = 'devpush:full-reload';
+
+/** A module that failed while an update re-ran it (or in its accept callback). */
+export interface HotFailure {
+  path: string;
+  message: string;
+}
+
+export interface HotRuntime {
+  /** Applies an update; resolves with what failed (empty when all went in), or reloads the page. */
+  applyUpdate(message: UpdateMessage): Promise<HotFailure[]>;
+  /** Runs `devpush:*` and custom event listeners (`import.meta.hot.on`). */
+  notify(event: string, data: unknown): void;
+}
 
 /** What the browser client is told at serve time (replaces `__DEVPUSH_CONFIG__` in its bundle). */
 export interface ClientConfig {
@@ -202,10 +254,21 @@ export interface ImageMessage extends Base {
   version: number;
 }
 
-/** Module-level update (HMR); reserved for DESIGN §4. */
+/** A module's URL path and the version its importers now name (`?v=`). */
+export interface ModuleVersion {
+  path: string;
+  version: string;
+}
+
+/**
+ * Module-level update (HMR), one per change set. `changed`: URL paths of the modules whose code changed.
+ * `modules`: the new version of every module whose version moved (the changed ones and, transitively, their
+ * importers). The client decides the boundaries from what the modules that ran registered.
+ */
 export interface UpdateMessage extends Base {
   kind: 'update';
-  paths: string[];
+  changed: string[];
+  modules: ModuleVersion[];
 }
 
 export interface ErrorLocation {

@@ -27,7 +27,8 @@ export function entryOptions(entryFile: string, root: string, settings: BuildSet
     publicPath: ASSET_PREFIX,
     target: [...[settings.target].flat()],
     // Packages commonly test process.env.NODE_ENV, which browsers do not have.
-    define: { 'process.env.NODE_ENV': '"development"', ...settings.define },
+    // No HMR on the bundled path: `if (import.meta.hot)` blocks are dropped.
+    define: { 'process.env.NODE_ENV': '"development"', 'import.meta.hot': 'undefined', ...settings.define },
     sourcemap: settings.sourcemap ? 'external' : false,
     loader: { ...loader, ...settings.loader },
     alias: { ...settings.alias },

@@ -97,6 +97,7 @@ export const BUILD_SCHEMA: Section = {
   ),
   external: arrayOf(string()),
   tsconfig: string(),
+  bundle: boolean(),
 };
 
 const isRelativePath = (value: string) => /^\.{1,2}[\\/]/.test(value);
@@ -135,5 +136,6 @@ export function resolveBuild(
     alias,
     external: build.external ?? [],
     tsconfig,
+    bundle: build.bundle ?? false,
   };
 }

@@ -130,6 +130,11 @@ export interface UserConfig {
     external?: string[];
     /** tsconfig.json to use (relative to the config file); by default the nearest one above each entry. */
     tsconfig?: string;
+    /**
+     * Serve module scripts bundled by esbuild, one file per entry, a full reload on every change (no HMR),
+     * instead of module by module with HMR. @default false
+     */
+    bundle?: boolean;
   };
   channel?: {
     /** Rungs offered and their order. @default ["websocket", "sse", "stream", "poll"] */
@@ -194,6 +199,8 @@ export interface ResolvedConfig {
     external: readonly string[];
     /** Absolute path, or null for the nearest tsconfig.json. */
     tsconfig: string | null;
+    /** true: the bundled path (src/bundle); false: modules one by one with HMR (src/modules). */
+    bundle: boolean;
   };
   channel: {
     transports: readonly TransportName[];

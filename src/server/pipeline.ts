@@ -4,7 +4,8 @@ import { SOURCE_ENTRY } from '../bundle/builder.js';
 import { describeProblem } from '../bundle/errors.js';
 import type { Hub } from '../channel/hub.js';
 import { colorsOf, type Logger } from '../log.js';
-import type { ChangeSummary, Publishable, ReplayableMessage } from '../protocol.js';
+import type { ModuleOutcome, ModuleServer } from '../modules/module-server.js';
+import type { BuildProblem, ChangeSummary, Publishable, ReplayableMessage } from '../protocol.js';
 import { describeChange, summarize } from '../status/change-log.js';
 import type { ChangeSet } from '../watch/coalesce.js';
 import { urlPathOf } from './static.js';
@@ -57,6 +58,8 @@ export class Pipeline {
     private readonly onSummary: (summary: ChangeSummary) => void = () => {},
     /** Files the pipeline leaves alone (the config file: saving it restarts the server instead). */
     private readonly ignored: (file: string) => boolean = () => false,
+    /** Modules served one by one with HMR; null on the bundled path. */
+    private readonly modules: ModuleServer | null = null,
   ) {}
 
   handle(changes: ChangeSet): Promise<void> {
@@ -74,8 +77,10 @@ export class Pipeline {
     const plan: Plan = { reload: [], css: [], img: [] };
     this.published = [];
     if ([...changes.keys()].every(this.ignored)) return;
+    const moduleOutcome = this.modules ? await this.modules.handle(changes) : null;
     for (const [file, event] of changes) {
-      if (this.builder.uses(file) || event === 'addDir' || this.ignored(file)) continue;
+      if (this.builder.uses(file) || event === 'addDir' || this.ignored(file) || moduleOutcome?.claimed.has(file))
+        continue;
       this.classify(file, event, plan);
     }
     const effects = await this.builder.rebuild(changes);
@@ -83,7 +88,11 @@ export class Pipeline {
     const cpuBefore = process.cpuUsage();
     const idBefore = this.hub.currentId;
     for (const effect of effects) this.applyBuild(effect, plan);
-    this.publish(plan);
+    if (moduleOutcome?.reload) {
+      this.log.info(`full reload: ${moduleOutcome.reload}`);
+      plan.reload.push(...moduleOutcome.claimed);
+    }
+    this.publish(plan, moduleOutcome);
     const cpu = process.cpuUsage(cpuBefore);
     const publishedAt = preciseNow();
     this.report(changes, effects, publishedAt);
@@ -182,7 +191,23 @@ export class Pipeline {
     this.published.push(stickyKey ? this.hub.publishSticky(stickyKey, message) : this.hub.publish(message));
   }
 
-  private publish(plan: Plan): void {
+  /** A module failed to transform or to resolve an import (sticky until fixed), or was fixed. */
+  moduleProblems(url: string, problems: BuildProblem[] | null): void {
+    const key = `${STICKY_BUILD_ERROR}:${url}`;
+    if (!problems) {
+      if (this.hub.clearSticky(key)) {
+        this.log.info(`fixed: ${url}`);
+        this.send({ kind: 'error-cleared', source: url });
+      }
+      return;
+    }
+    for (const problem of problems) this.log.error(`error in ${url}: ${describeProblem(problem)}${frameOf(problem)}`);
+    this.send({ kind: 'error', source: url, errors: problems }, key);
+  }
+
+  private publish(plan: Plan, modules: ModuleOutcome | null = null): void {
+    if (!plan.reload.length && modules?.changed.length && modules.modules.length)
+      this.send({ kind: 'update', changed: modules.changed, modules: modules.modules });
     if (plan.reload.length) {
       // The reload covers the swaps too; the message still names every file, so nothing is dropped.
       const paths = [...plan.reload, ...plan.css, ...plan.img];

@@ -2,10 +2,12 @@
 // route, write its handler in routes/ and add its line here (and its rules test in test/security).
 import type { Builder } from '../bundle/builder.js';
 import type { Channel } from '../channel/channel.js';
+import type { Modules } from '../modules/index.js';
 import { ROUTE_PREFIX, routePath } from '../protocol.js';
 import type { FileAccess } from './paths.js';
 import { buildOutput, buildOutputOnly } from './routes/build-output.js';
 import { channelRoutes } from './routes/channel.js';
+import { hotRuntime, moduleFiles, packageFiles, refreshGlueFile } from './routes/modules.js';
 import { clientScript, pageScript } from './routes/client-script.js';
 import { anyPath, at, dispatch, folder, type Handler, type Route, type RouteRequest, under } from './routes/route.js';
 import { projectFiles } from './routes/static.js';
@@ -23,12 +25,14 @@ export interface RouteSources {
   statusBundle: Buffer;
   /** Cross-origin read headers for a listed origin (empty for any other). */
   corsHeaders(request: RouteRequest): Record<string, string>;
-  /** Injects the client tag (and entry stylesheets) into a served page. */
+  /** Injects the client tag (and entry stylesheets or modulepreload links) into a served page. */
   injectClient: HtmlTransform;
   /** Proxy mode: the backend answers every path devpush does not (instead of the folder's files). */
   backend: Handler | null;
   /** A page's reports (errors, hot.send events, presence): the one route taking POST. */
   report: ReportHandler;
+  /** Modules served one by one with HMR; null on the bundled path (`build.bundle`). */
+  modules: Modules | null;
 }
 
 /** Routes under ROUTE_PREFIX, matched on the path as sent; nothing there is ever a project file. */
@@ -46,6 +50,12 @@ function devpushRoutes(s: RouteSources): Route[] {
     at(routePath('report'), reportRoute(s.report)),
     // Images, fonts and chunks an entry imports, from the builder's memory; a miss is a 404.
     under(routePath('build'), buildOutputOnly(s.builder, s.corsHeaders)),
+    // The hot runtime every served module imports; cached for good under the URL naming its bytes.
+    ...(s.modules ? [at(routePath('hot'), hotRuntime(s.modules.hot))] : []),
+    // Pre-bundled packages and their chunks, from memory; a miss is a 404.
+    ...(s.modules ? [under(routePath('deps'), packageFiles(s.modules.responder))] : []),
+    // The React Refresh glue that .jsx/.tsx modules of a React project import first.
+    ...(s.modules ? [at(routePath('refresh'), refreshGlueFile(s.modules.server.deps))] : []),
     // The channel's rungs and boot route; anything else under the prefix is a 404.
     anyPath(channelRoutes(s.channel, s.corsHeaders)),
   ];
@@ -57,6 +67,8 @@ export function routeTable(s: RouteSources): Route[] {
   return [
     // devpush's own routes: reserved, even when the project has a `__devpush` folder.
     folder(ROUTE_PREFIX, (request) => dispatch(devpush, { ...request, pathname: request.url.pathname })),
+    // Source modules one by one (`/src/main.ts`, `?import` of other files), through the file rules.
+    ...(s.modules ? [anyPath(moduleFiles(s.modules.responder))] : []),
     // Built entries at the URL the page names (`/src/main.ts`, its `.css` and maps), from memory.
     anyPath(buildOutput(s.builder, s.corsHeaders)),
     // The project's own files, pages with the client injected; in proxy mode, the backend's pages instead.

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Builder } from '../bundle/builder.js';
 import { entryStylesheetTag } from '../bundle/outputs.js';
 import { Channel } from '../channel/channel.js';
+import { createModules } from '../modules/index.js';
+import { HOT_RELOAD_EVENT } from '../protocol.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { BOOT_PARAM, type ChannelStats, CURSOR_ATTRIBUTE, routePath, TOKEN_PARAM } from '../protocol.js';
@@ -113,6 +115,10 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
       return 'file' in found ? found.file : null;
     },
   });
+  // Module scripts are served module by module with HMR, unless the config asks for the bundled path.
+  const modules = config.build.bundle
+    ? null
+    : createModules(config, access, (url, problems) => pipeline.moduleProblems(url, problems));
   const pipeline = new Pipeline(
     config.root,
     builder,
@@ -123,6 +129,7 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
       reporting.filesChanged();
     },
     (file) => isConfigPath(file, config.root, config.configFile),
+    modules?.server ?? null,
   );
   builder.setListener(pipeline);
   let watcher: Watcher | null = null;
@@ -130,12 +137,15 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   /** The tags a page gets: its entries' stylesheets and the client (with the page's CSP nonce, if any). */
   const clientTag = (html: string, urlPath: string, nonce: string | null = null) => {
     channel.warmUp();
-    const entryStyles = builder.discover(html, urlPath).map(entryStylesheetTag).join('');
+    // With modules one by one, entry stylesheets are the modules' own business (no bundle to link).
+    const entryStyles = modules ? '' : builder.discover(html, urlPath).map(entryStylesheetTag).join('');
     const nonceAttribute = nonce ? ` nonce="${nonce}"` : '';
     const client = `<script type="module"${nonceAttribute} src="${routePath('client')}?${BOOT_PARAM}=${hub.bootId}" ${CURSOR_ATTRIBUTE}="${hub.currentId}"></script>`;
     return `${entryStyles}${client}`;
   };
-  const injectClient = (html: string, urlPath: string) => injectTag(html, clientTag(html, urlPath));
+  // A page of the folder also gets modulepreload links for its modules' whole static graph.
+  const injectClient = async (html: string, urlPath: string) =>
+    injectTag(html, `${modules ? await modules.responder.preloadTags(html, urlPath) : ''}${clientTag(html, urlPath)}`);
   const forwarder =
     options.backend || options.proxy.length
       ? new Forwarder({
@@ -162,6 +172,11 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     // Only frames of this server's own URLs are mapped (a snippet page's scripts are another server's).
     isOwnHost: (host) => guard.hostAllowed(host) && Number(/:(\d+)$/.exec(host)?.[1] ?? 80) === port,
   });
+  // A page that found no HMR boundary says why before it reloads; the terminal shows it once per page.
+  reporting.events.on(HOT_RELOAD_EVENT, (data, sender) => {
+    const reason = (data as { reason?: unknown } | null)?.reason;
+    if (typeof reason === 'string') log.info(`full reload of ${sender.page.url || 'a page'}: ${reason.slice(0, 300)}`);
+  });
   const routes = routeTable({
     channel,
     builder,
@@ -179,6 +194,7 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     corsHeaders: ({ req }) => corsHeaders(req),
     injectClient,
     backend: forwarder?.backendRoute() ?? null,
+    modules,
   });
 
   const { http, closeAll } = createHttpServer(routes, guard, channel, log, {
@@ -215,10 +231,11 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   });
 
   // Declared entries are built now, so their first request does not wait for esbuild.
-  void builder.start().then((missing) => {
-    for (const url of missing)
-      log.warn(`build.entries: "${url}" names no file that can be served from ${config.root}; check the path.`);
-  });
+  if (!modules)
+    void builder.start().then((missing) => {
+      for (const url of missing)
+        log.warn(`build.entries: "${url}" names no file that can be served from ${config.root}; check the path.`);
+    });
 
   let closing: Promise<void> | null = null;
   return {

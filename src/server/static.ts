@@ -14,7 +14,7 @@ export function isHtml(file: string): boolean {
 }
 
 /** Turns an HTML page into what is served (the client tag injected); supplied by the server. */
-export type HtmlTransform = (html: string, urlPath: string) => string;
+export type HtmlTransform = (html: string, urlPath: string) => string | Promise<string>;
 
 /**
  * Serves files of the root: HTML read and transformed (never cached: it carries the current cursor),
@@ -51,7 +51,7 @@ async function sendHtml(
   urlPath: string,
   transformHtml: HtmlTransform,
 ): Promise<void> {
-  const body = Buffer.from(transformHtml(await readFile(found.file, 'utf8'), urlPath));
+  const body = Buffer.from(await transformHtml(await readFile(found.file, 'utf8'), urlPath));
   res.writeHead(200, {
     'Content-Type': contentType(found.file),
     'Content-Length': body.length,

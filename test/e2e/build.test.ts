@@ -24,7 +24,8 @@ afterAll(async () => {
 });
 
 async function serve(root: string): Promise<DevServer> {
-  const server = await createServer({ root, server: { port: 0 }, logLevel: 'silent' });
+  // The bundled path (build.bundle); modules served one by one with HMR have their own tests (hmr.test.ts).
+  const server = await createServer({ root, server: { port: 0 }, build: { bundle: true }, logLevel: 'silent' });
   servers.push(server);
   await server.watching;
   return server;

@@ -30,7 +30,8 @@ async function start(): Promise<{ root: string; server: DevServer; lines: string
     warn: (m) => lines.push(`warning: ${m}`),
     error: (m) => lines.push(m),
   };
-  const server = await startDevServer(await resolveConfig({ root, server: { port: 0 } }), log);
+  // The bundled path (build.bundle): modules one by one are tested in modules.test.ts.
+  const server = await startDevServer(await resolveConfig({ root, server: { port: 0 }, build: { bundle: true } }), log);
   servers.push(server);
   await server.watching;
   await fetch(server.url); // the page: its entry starts building
@@ -123,7 +124,7 @@ describe('builds through the server', () => {
     const script = `
       import { execFileSync } from 'node:child_process';
       import { createServer } from ${JSON.stringify(path.join(REPO_ROOT, 'dist/src/index.js'))};
-      const server = await createServer({ root: ${JSON.stringify(root)}, server: { port: 0 }, logLevel: 'silent' });
+      const server = await createServer({ root: ${JSON.stringify(root)}, server: { port: 0 }, build: { bundle: true }, logLevel: 'silent' });
       const response = await fetch(new URL('/src/main.ts', server.url));
       if (response.status !== 200) throw new Error('entry not served: ' + response.status);
       const children = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' });

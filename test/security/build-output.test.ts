@@ -20,6 +20,8 @@ beforeAll(async () => {
     path.join(project.root, 'src/outside.ts'),
     `import { lib } from '../shared/lib.js';\nimport { greet } from './greet';\nconsole.log(greet(lib));\n`,
   );
+  // These are the bundled path's outputs (build.bundle); modules.test.ts covers modules one by one.
+  writeFileSync(path.join(project.root, 'devpush.config.json'), '{ "build": { "bundle": true } }');
   server = await startHostile(project.root);
   await server.watching;
 });

@@ -1,0 +1,88 @@
+// What the page ran: one record per module path, created when the module's first line calls
+// createHotContext, replaced (keeping `data`) each time an update re-runs it. The client decides
+// boundaries from these records, never from source text.
+import type { ModuleNamespace } from '../../client.js';
+
+export type AcceptCallback = (modules: Array<ModuleNamespace | undefined>) => void;
+export type DataCallback = (data: Record<string, unknown>) => void | Promise<void>;
+
+export interface DepAccept {
+  /** URL paths of the accepted deps. */
+  deps: string[];
+  callback: AcceptCallback | null;
+  /** `accept(dep, cb)` passes one module, `accept([deps], cb)` an array: remembered to call back in kind. */
+  single: boolean;
+}
+
+export interface ModuleRecord {
+  path: string;
+  /** The URL this instance ran from (`/src/a.ts?v=…`). */
+  url: string;
+  /** Its imports: specifier as written → URL path (static and literal dynamic ones). */
+  imports: Record<string, string>;
+  data: Record<string, unknown>;
+  /** null: does not accept itself; otherwise the callbacks of `accept()` / `accept(cb)`. */
+  selfAccept: Array<(module: ModuleNamespace | undefined) => void> | null;
+  depAccepts: DepAccept[];
+  disposers: DataCallback[];
+  pruners: DataCallback[];
+}
+
+const records = new Map<string, ModuleRecord>();
+/** The newest version the server named for each path (an update may name modules this page never ran). */
+const versions = new Map<string, string>();
+
+export function pathOf(url: string): string {
+  return new URL(url, location.href).pathname;
+}
+
+/** A module instance starts: a fresh record, keeping the data of the instance it replaces. */
+export function startRecord(url: string, imports: Record<string, string>): ModuleRecord {
+  const path = pathOf(url);
+  const record: ModuleRecord = {
+    path,
+    url,
+    imports,
+    data: records.get(path)?.data ?? {},
+    selfAccept: null,
+    depAccepts: [],
+    disposers: [],
+    pruners: [],
+  };
+  records.set(path, record);
+  return record;
+}
+
+export function getRecord(path: string): ModuleRecord | undefined {
+  return records.get(path);
+}
+
+/** A re-run failed: the instance that still runs in the page is the one that counts. */
+export function restoreRecord(record: ModuleRecord): void {
+  records.set(record.path, record);
+}
+
+export function forgetRecord(path: string): void {
+  records.delete(path);
+}
+
+export function rememberVersion(path: string, version: string): void {
+  versions.set(path, version);
+}
+
+export function versionOf(path: string): string | undefined {
+  return versions.get(path);
+}
+
+/** Importers of every module, from the imports the running instances declared. */
+export function importersIndex(): Map<string, string[]> {
+  const index = new Map<string, string[]>();
+  for (const record of records.values()) {
+    for (const dep of new Set(Object.values(record.imports))) {
+      const list = index.get(dep);
+      if (list) list.push(record.path);
+      else index.set(dep, [record.path]);
+    }
+  }
+  return index;
+}

@@ -1,0 +1,125 @@
+// CSS imported from a module (`import './card.css'`) becomes a module that hands its text to the hot
+// runtime's `updateStyle`: one <style> per file, whose text a save replaces in place (no reload, no flash).
+// `*.module.css` goes through esbuild's local-css: its module exports the class names too.
+//
+// esbuild bundles the file, so `@import`s are inlined, nesting is lowered for the target, and `url()`s
+// are rewritten to URL paths from the root: in a <style> element a relative URL would resolve against
+// the page, not against the CSS file.
+import path from 'node:path';
+import type { BuildOptions, Metafile, Plugin } from 'esbuild';
+import type { ModuleInput, StepContext, TransformStep } from './steps.js';
+
+type Esbuild = typeof import('esbuild');
+let esbuild: Promise<Esbuild> | null = null;
+
+const CSS_MODULE = /\.module\.css$/i;
+/** What `url()` leaves alone: other origins, data and blob URLs, fragments (SVG filters), root paths. */
+const KEEP_URL = /^([a-z][a-z0-9+.-]*:|\/\/|#|\/)/i;
+
+/** Rewrites each `url()` of the stylesheet (and of its `@import`s) to the referenced file's URL path. */
+function rebaseUrls(root: string): Plugin {
+  return {
+    name: 'devpush-css-urls',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind !== 'url-token') return undefined;
+        if (KEEP_URL.test(args.path)) return { path: args.path, external: true };
+        const file = path.resolve(path.dirname(args.importer), args.path.replace(/[?#].*$/, ''));
+        const suffix = args.path.slice(args.path.replace(/[?#].*$/, '').length);
+        const inside = path.relative(root, file).split(path.sep).join('/');
+        return { path: `/${inside}${suffix}`, external: true };
+      });
+    },
+  };
+}
+
+function buildOptions(input: ModuleInput, context: StepContext): BuildOptions {
+  const common: BuildOptions = {
+    absWorkingDir: context.root,
+    bundle: true,
+    write: false,
+    outdir: context.root,
+    target: context.config.build.target as string | string[],
+    plugins: [rebaseUrls(context.root)],
+    metafile: true,
+    logLevel: 'silent',
+  };
+  if (!CSS_MODULE.test(input.file)) return { ...common, entryPoints: [input.file] };
+  // A JS entry that imports the stylesheet: esbuild then gives the class names (as CommonJS, read below).
+  return {
+    ...common,
+    format: 'cjs',
+    stdin: {
+      contents: `import classes from ${JSON.stringify(input.file)};\nmodule.exports = classes;`,
+      resolveDir: path.dirname(input.file),
+      sourcefile: `${input.url}.js`,
+    },
+  };
+}
+
+/** The class names esbuild gave a CSS module: its output is an object literal, run in a bare function. */
+function classNames(cjs: string): Record<string, string> {
+  const module: { exports: unknown } = { exports: {} };
+  new Function('module', cjs)(module);
+  const names = module.exports;
+  return typeof names === 'object' && names !== null ? (names as Record<string, string>) : {};
+}
+
+/** The module the page runs: its style owned by the hot runtime, its class names if it is a CSS module. */
+export function cssModuleCode(
+  url: string,
+  hotUrl: string,
+  css: string,
+  classes: Record<string, string> | null,
+): string {
+  const lines = [
+    `import { updateStyle as __devpush_updateStyle, removeStyle as __devpush_removeStyle } from ${JSON.stringify(hotUrl)};`,
+    `const __devpush_id = ${JSON.stringify(url)};`,
+    `__devpush_updateStyle(__devpush_id, ${JSON.stringify(css)});`,
+  ];
+  if (classes) {
+    const names = Object.keys(classes).filter((name) => name !== 'default');
+    lines.push(`const classes = ${JSON.stringify(classes)};`, 'export default classes;');
+    // Every class is a named export too, under its own name even when it is no identifier ("card-box").
+    lines.push(...names.map((name, i) => `const __devpush_c${i} = classes[${JSON.stringify(name)}];`));
+    if (names.length)
+      lines.push(`export { ${names.map((name, i) => `__devpush_c${i} as ${JSON.stringify(name)}`).join(', ')} };`);
+  }
+  lines.push(
+    'if (import.meta.hot) {',
+    // New rules replace the old in place. A CSS module whose class names changed gives the update to its
+    // importers, which re-run with the new names; same names: nothing else needs to run.
+    classes
+      ? '  import.meta.hot.accept((next) => { if (!next || JSON.stringify(next.default) !== JSON.stringify(classes)) import.meta.hot.invalidate("its class names changed"); });'
+      : '  import.meta.hot.accept();',
+    '  import.meta.hot.prune(() => __devpush_removeStyle(__devpush_id));',
+    '}',
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+export const cssStep: TransformStep = {
+  name: 'css',
+  applies: (input) => input.lang === 'css',
+  async transform(input, context) {
+    esbuild ??= import('esbuild');
+    const result = await (await esbuild).build(buildOptions(input, context));
+    const css = result.outputFiles?.find((file) => file.path.endsWith('.css'))?.text ?? '';
+    const js = result.outputFiles?.find((file) => file.path.endsWith('.js'))?.text;
+    const classes = CSS_MODULE.test(input.file) ? classNames(js ?? '') : null;
+    const code = cssModuleCode(input.url, context.hotUrl, stripFileComments(css), classes);
+    return { ...input, code, lang: 'js', inputs: importedFiles(result.metafile, input.file, context.root) };
+  },
+};
+
+/** The stylesheets the file `@import`s (or `composes` from): their saves re-run this module. */
+function importedFiles(metafile: Metafile | undefined, file: string, root: string): string[] {
+  return Object.keys(metafile?.inputs ?? {})
+    .map((input) => path.resolve(root, input))
+    .filter((input) => input !== file && /\.css$/i.test(input));
+}
+
+/** esbuild heads each bundled file with a comment naming its path relative to the root: not for pages. */
+function stripFileComments(css: string): string {
+  return css.replace(/^\/\* [^*\n]+ \*\/\n/gm, '');
+}

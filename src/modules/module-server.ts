@@ -1,0 +1,243 @@
+// Source modules served one by one: the states, the graph between them, their versions, the packages
+// they import. Turns a change set into one update (or a reason to reload). Knows nothing of HTTP or the
+// channel: server.ts answers requests with it, pipeline.ts publishes what it returns.
+import path from 'node:path';
+import type { ResolvedConfig } from '../config/types.js';
+import type { BuildProblem, ModuleVersion } from '../protocol.js';
+import type { FileAccess } from '../server/paths.js';
+import { DependencyBundle, LOCK_FILES } from './deps.js';
+import { ModuleGraph } from './graph.js';
+import { loadState, type ModuleState, newState, resolutionKey, resolveAll } from './module-state.js';
+import type { StepContext } from './steps.js';
+import { computeVersions } from './versions.js';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+export interface ModuleServerOptions {
+  root: string;
+  config: ResolvedConfig;
+  access: FileAccess;
+  hotUrl: string;
+  /** A module's problems changed: a list to show, or null when it is fixed. */
+  onProblems(url: string, problems: BuildProblem[] | null): void;
+}
+
+/** What a change set asks of the pages, as far as modules go. */
+export interface ModuleOutcome {
+  /** Files this set changed that the module side handled (the rest go to the static rules). */
+  claimed: Set<string>;
+  changed: string[];
+  modules: ModuleVersion[];
+  /** Set when the pages must reload instead. */
+  reload: string | null;
+}
+
+export class ModuleServer {
+  readonly graph = new ModuleGraph();
+  readonly deps: DependencyBundle;
+  private readonly states = new Map<string, ModuleState>();
+  private readonly byFile = new Map<string, Set<string>>();
+  private versions = new Map<string, string>();
+  private readonly context: StepContext;
+  private lock: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: ModuleServerOptions) {
+    this.deps = new DependencyBundle(options.root);
+    const require = createRequire(path.join(options.root, 'package.json'));
+    this.context = {
+      root: options.root,
+      hotUrl: options.hotUrl,
+      config: options.config,
+      hasPackage(name) {
+        try {
+          require.resolve(`${name}/package.json`);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    };
+  }
+
+  state(url: string): ModuleState | undefined {
+    return this.states.get(url);
+  }
+
+  versionOf(url: string): string | undefined {
+    return this.versions.get(url);
+  }
+
+  /** Work on the graph runs one piece at a time: a change set never interleaves with a crawl. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(work);
+    this.lock = run.catch(() => {});
+    return run;
+  }
+
+  /** Loads `root` and everything it imports (static and dynamic), its packages, and the versions. */
+  crawl(root: string): Promise<void> {
+    return this.exclusive(async () => {
+      // Known (versions are kept current by every change set): a page's thousand module requests must
+      // not each walk the graph and hash it again.
+      if (this.versions.has(root) && this.states.get(root)?.sourceHash) return;
+      await this.loadReachable([root]);
+      await this.ensurePackages();
+      this.versions = computeVersions(this.graph, (url) => this.ownHash(url));
+    });
+  }
+
+  private async loadReachable(start: string[]): Promise<void> {
+    const seen = new Set<string>();
+    let frontier = start;
+    while (frontier.length) {
+      const next: string[] = [];
+      await Promise.all(
+        frontier.map(async (url) => {
+          if (seen.has(url)) return;
+          seen.add(url);
+          const state = await this.load(url);
+          if (state) next.push(...this.graph.importsOf(url));
+        }),
+      );
+      frontier = next;
+    }
+  }
+
+  /** A module known and loaded stays as it is until the watcher says its file changed. */
+  private async load(url: string): Promise<ModuleState | null> {
+    const known = this.states.get(url);
+    if (known?.sourceHash) return known;
+    const found = await this.options.access.resolve(url);
+    if (!('file' in found)) return null;
+    const state = known ?? newState(url, found.file);
+    this.states.set(url, state);
+    this.watchFile(found.file, url);
+    await loadState(state, this.context);
+    this.afterLoad(state);
+    return state;
+  }
+
+  private watchFile(file: string, url: string): void {
+    const urls = this.byFile.get(file) ?? new Set();
+    this.byFile.set(file, urls.add(url));
+  }
+
+  private afterLoad(state: ModuleState): void {
+    for (const input of state.good?.inputs ?? []) this.watchFile(input, state.url);
+    const files = [...state.resolved.values()].flatMap((to) => (to.kind === 'file' ? [to] : []));
+    const dynamic = new Set(state.good?.sites.filter((site) => site.dynamic).map((site) => site.specifier));
+    const staticUrls = [...state.resolved].flatMap(([specifier, to]) =>
+      to.kind === 'file' && !dynamic.has(specifier) ? [to.url] : [],
+    );
+    this.graph.setImports(
+      state.url,
+      files.map((to) => to.url),
+      staticUrls,
+    );
+    const missing = [...state.resolved].flatMap(([, to]) => (to.kind === 'missing' ? [to.reason] : []));
+    const problems =
+      state.problems ??
+      (missing.length
+        ? missing.map((reason) => ({ text: `${state.url} imports ${reason}.`, location: null, frame: '' }))
+        : null);
+    this.options.onProblems(state.url, problems);
+  }
+
+  private packageSpecifiers(): Set<string> {
+    const found = new Set<string>();
+    for (const state of this.states.values())
+      for (const to of state.resolved.values()) if (to.kind === 'package') found.add(to.specifier);
+    return found;
+  }
+
+  /** Pre-bundles packages not bundled yet; true when the bundle changed (its URLs moved). */
+  private async ensurePackages(): Promise<boolean> {
+    try {
+      return await this.deps.ensure(this.packageSpecifiers());
+    } catch {
+      this.options.onProblems('packages', [
+        { text: this.deps.problem ?? 'Pre-bundling failed.', location: null, frame: '' },
+      ]);
+      return false;
+    } finally {
+      if (!this.deps.problem) this.options.onProblems('packages', null);
+    }
+  }
+
+  private ownHash(url: string): string | null {
+    const state = this.states.get(url);
+    if (!state?.good) return null;
+    const usesPackages = [...state.resolved.values()].some((to) => to.kind === 'package');
+    return createHash('sha256')
+      .update(`${state.good.hash}\0${resolutionKey(state)}\0${usesPackages ? this.deps.hash : ''}`)
+      .digest('hex');
+  }
+
+  /** Files a module side handles: modules it has loaded, and the lock files. */
+  owns(file: string): boolean {
+    return this.byFile.has(file) || this.isLockFile(file);
+  }
+
+  private isLockFile(file: string): boolean {
+    return path.dirname(file) === this.options.root && [...LOCK_FILES, 'package.json'].includes(path.basename(file));
+  }
+
+  /** One change set → the modules to re-import with their new versions, or a reason to reload. */
+  handle(changes: Iterable<[string, string]>): Promise<ModuleOutcome> {
+    return this.exclusive(() => this.apply([...changes]));
+  }
+
+  private async apply(changes: Array<[string, string]>): Promise<ModuleOutcome> {
+    const outcome: ModuleOutcome = { claimed: new Set(), changed: [], modules: [], reload: null };
+    const changedUrls = new Set<string>();
+    let added = false;
+    for (const [file, event] of changes) {
+      if (event === 'add' || event === 'addDir' || event === 'unlink' || event === 'unlinkDir') added = true;
+      if (this.isLockFile(file)) {
+        outcome.claimed.add(file);
+        outcome.reload = `${path.basename(file)} changed: the packages were bundled again`;
+        await this.deps.refresh().catch(() => {});
+        continue;
+      }
+      for (const url of this.byFile.get(file) ?? []) {
+        outcome.claimed.add(file);
+        const state = this.states.get(url) as ModuleState;
+        // The file rules again before its new bytes are read: it may now be a symlink to somewhere else.
+        if (event === 'unlink' || !('file' in (await this.options.access.resolve(url)))) {
+          outcome.reload ??= `${url} was deleted or may no longer be served`;
+          this.forget(url, state.file);
+          continue;
+        }
+        if (await loadState(state, this.context, file !== state.file).catch(() => false)) changedUrls.add(url);
+        this.afterLoad(state);
+      }
+    }
+    // A file that appeared or went away can change what other modules' imports resolve to.
+    if (added) for (const state of this.states.values()) await this.reresolve(state, changedUrls);
+    await this.loadReachable([...changedUrls]);
+    const before = this.deps.hash;
+    if ((await this.ensurePackages()) && before !== 'none')
+      outcome.reload ??= 'a new package was imported and the packages were bundled again';
+    const previous = this.versions;
+    this.versions = computeVersions(this.graph, (url) => this.ownHash(url));
+    outcome.changed = [...changedUrls];
+    for (const [url, version] of this.versions)
+      if (previous.get(url) !== version) outcome.modules.push({ path: url, version });
+    return outcome;
+  }
+
+  private forget(url: string, file: string): void {
+    this.states.delete(url);
+    this.byFile.get(file)?.delete(url);
+    this.graph.remove(url);
+  }
+
+  private async reresolve(state: ModuleState, changedUrls: Set<string>): Promise<void> {
+    if (!state.good) return;
+    const before = resolutionKey(state);
+    await resolveAll(state, this.options.root);
+    if (resolutionKey(state) === before) return;
+    changedUrls.add(state.url);
+    this.afterLoad(state);
+  }
+}

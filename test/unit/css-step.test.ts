@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/config/load.js';
+import { cssStep } from '../../src/modules/css-step.js';
+import type { ModuleInput, StepContext } from '../../src/modules/steps.js';
+import { copyFixture, removeTempProjects } from '../helpers/fixture.js';
+
+afterAll(removeTempProjects);
+
+const HOT = '/__devpush/hot.js?v=test';
+
+async function transform(root: string, url: string): Promise<ModuleInput> {
+  const config = await resolveConfig({ root });
+  const context: StepContext = { root, config, hotUrl: HOT, hasPackage: () => false };
+  const file = path.join(root, url);
+  const input: ModuleInput = { file, url, code: readFileSync(file, 'utf8'), lang: 'css' };
+  expect(cssStep.applies(input, context)).toBe(true);
+  const output = await cssStep.transform(input, context);
+  if (!output) throw new Error('the css step returned nothing');
+  return output;
+}
+
+/** The CSS text the module hands to updateStyle. */
+function styleOf(code: string): string {
+  const match = /__devpush_updateStyle\(__devpush_id, ("(?:[^"\\]|\\.)*")\);/.exec(code);
+  return match ? (JSON.parse(match[1]!) as string) : '';
+}
+
+describe('CSS step on the css-imports fixture', () => {
+  const root = copyFixture('css-imports');
+
+  it('turns a stylesheet into a module that owns a <style> and accepts its own updates', async () => {
+    const output = await transform(root, '/src/hero.css');
+    expect(output.lang).toBe('js');
+    expect(output.code).toContain(`from ${JSON.stringify(HOT)};`);
+    expect(output.code).toContain('const __devpush_id = "/src/hero.css";');
+    expect(output.code).toContain('import.meta.hot.accept();');
+    expect(output.code).toContain('import.meta.hot.prune(() => __devpush_removeStyle(__devpush_id));');
+    expect(output.code).not.toContain('export default');
+  });
+
+  it('inlines @import, keeps nesting for the target, rebases url() to the root, and names the @imported file as an input', async () => {
+    const output = await transform(root, '/src/hero.css');
+    const css = styleOf(output.code);
+    expect(css.indexOf('margin: 0')).toBeLessThan(css.indexOf('.hero'));
+    expect(css).toContain('url(/src/img/dot.svg)');
+    expect(css).toContain('url(https://example.com/a.png)');
+    expect(css).toMatch(/& \.title\s*\{\s*color: rgb\(1, 2, 3\);/);
+    expect(css).not.toContain('/* src/');
+    expect(output.inputs).toEqual([path.join(root, 'src/base.css')]);
+  });
+
+  it('gives a CSS module its class names: a default object and named exports, even for non-identifiers', async () => {
+    const output = await transform(root, '/src/card.module.css');
+    const classes = JSON.parse(/const classes = (\{.*\});/.exec(output.code)?.[1] ?? '{}') as Record<string, string>;
+    expect(classes.card).toMatch(/card/);
+    // `composes` lists the composed class too.
+    expect(classes['card-title']?.split(' ')).toEqual(expect.arrayContaining([classes.card]));
+    expect(output.code).toContain('export default classes;');
+    expect(output.code).toMatch(/as "card-title"/);
+    // "default" is the object itself, never a class name export.
+    expect(output.code).not.toMatch(/as "default"/);
+    expect(styleOf(output.code)).toContain(`.${classes.card} {`);
+    // Same class names after a save: only the style changes; new names go to the importers.
+    expect(output.code).toContain('import.meta.hot.invalidate("its class names changed")');
+  });
+
+  it('runs in a browser-like module: named exports resolve to the class names', async () => {
+    const output = await transform(root, '/src/card.module.css');
+    const code = output.code
+      .replace(/^import .*$/m, 'const __devpush_updateStyle = () => {}, __devpush_removeStyle = () => {};')
+      .replaceAll('import.meta.hot', 'undefined');
+    const module = (await import(`data:text/javascript,${encodeURIComponent(code)}`)) as Record<string, unknown>;
+    expect(module['card-title']).toBe((module.default as Record<string, string>)['card-title']);
+    expect(module.card).toBe((module.default as Record<string, string>).card);
+  });
+
+  it('reports a broken stylesheet as esbuild errors (file, line, column), the shape the module server reports', async () => {
+    const broken = copyFixture('css-imports');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(
+      path.join(broken, 'src/hero.css'),
+      '/* broken */\n@import "./missing.css";\n.a {\n  color: red;\n}\n',
+    );
+    const error = (await transform(broken, '/src/hero.css').catch((e: unknown) => e)) as {
+      errors?: Array<{ text: string; location: { file: string; line: number; column: number } | null }>;
+    };
+    expect(error.errors?.[0]?.text).toContain('missing.css');
+    expect(error.errors?.[0]?.location).toMatchObject({ file: 'src/hero.css', line: 2 });
+  });
+});
