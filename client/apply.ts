@@ -47,6 +47,10 @@ function pathOf(href: string): string {
   return new URL(href, location.href).pathname;
 }
 
+/** Swaps whose new file failed to load (a cut, a proxy's 502): tried again when the channel is back. */
+const failedLinks = new Map<HTMLLinkElement, number>();
+const failedImages = new Map<HTMLImageElement, number>();
+
 /** How many path segments two URL paths share at their end (`/static/css/a.css`, `/css/a.css`: 2). */
 function sharedTail(a: string, b: string): number {
   const left = a.split('/');
@@ -68,27 +72,57 @@ function linksServing(path: string, links: HTMLLinkElement[]): HTMLLinkElement[]
 
 /**
  * Swaps each matching stylesheet by inserting a clone with a new URL and removing the old one only once
- * the clone has loaded, so the page is never without its styles (no flash) and nothing reloads. A CSS
- * file no <link> names (reached through @import, or served under another name) refreshes every stylesheet.
+ * the clone has loaded, so the page is never without its styles (no flash) and nothing reloads. A clone
+ * that fails to load goes and the old one stays. A CSS file no <link> names (reached through @import, or
+ * served under another name) refreshes every stylesheet.
  */
 function swapStylesheets(paths: string[], version: number): void {
   const links = [...document.querySelectorAll<HTMLLinkElement>('link[rel~="stylesheet"][href]')].filter(
     (link) => !link.dataset.devpushStale,
   );
   const matching = [...new Set(paths.flatMap((path) => linksServing(path, links)))];
-  for (const link of matching.length ? matching : links) {
-    const fresh = link.cloneNode() as HTMLLinkElement;
-    fresh.href = withVersion(link.href, version);
-    link.dataset.devpushStale = '1';
-    const done = () => link.remove();
-    fresh.addEventListener('load', done, { once: true });
-    fresh.addEventListener('error', done, { once: true });
-    link.after(fresh);
+  for (const link of matching.length ? matching : links) swapLink(link, version);
+}
+
+function swapLink(link: HTMLLinkElement, version: number): void {
+  failedLinks.delete(link);
+  const fresh = link.cloneNode() as HTMLLinkElement;
+  fresh.href = withVersion(link.href, version);
+  link.dataset.devpushStale = '1';
+  fresh.addEventListener('load', () => link.remove(), { once: true });
+  fresh.addEventListener(
+    'error',
+    () => {
+      // A stale stylesheet beats an unstyled page.
+      fresh.remove();
+      delete link.dataset.devpushStale;
+      failedLinks.set(link, version);
+    },
+    { once: true },
+  );
+  link.after(fresh);
+}
+
+/** Each image is loaded aside first and shown only once it loaded: a failed load leaves the old one. */
+function swapImages(paths: string[], version: number): void {
+  for (const image of document.querySelectorAll<HTMLImageElement>('img[src]')) {
+    if (paths.includes(pathOf(image.src))) swapImage(image, version);
   }
 }
 
-function swapImages(paths: string[], version: number): void {
-  for (const image of document.querySelectorAll<HTMLImageElement>('img[src]')) {
-    if (paths.includes(pathOf(image.src))) image.src = withVersion(image.src, version);
-  }
+function swapImage(image: HTMLImageElement, version: number): void {
+  failedImages.delete(image);
+  const src = withVersion(image.src, version);
+  const loader = new Image();
+  loader.addEventListener('load', () => (image.src = src), { once: true });
+  loader.addEventListener('error', () => failedImages.set(image, version), { once: true });
+  loader.src = src;
+}
+
+/** The channel is back: swaps that failed while it was down are tried again. */
+export function retryFailedSwaps(): void {
+  for (const [link, version] of failedLinks) if (link.isConnected) swapLink(link, version);
+  for (const [image, version] of failedImages) if (image.isConnected) swapImage(image, version);
+  failedLinks.clear();
+  failedImages.clear();
 }

@@ -2,7 +2,7 @@
 // the cursor current when the page was served, so nothing published after that is missed. (A pasted
 // snippet has none: it starts from the server's hello.)
 import { CURSOR_ATTRIBUTE, type TransportName } from '../src/protocol.js';
-import { apply } from './apply.js';
+import { apply, retryFailedSwaps } from './apply.js';
 import { hideBadge, showBadge } from './badge.js';
 import { browserWorld } from './browser-world.js';
 import { ChannelConnection, type ConnectionState } from './connection.js';
@@ -36,6 +36,7 @@ const connection = new ChannelConnection(browserWorld(self.origin, pageId), conf
       hideBadge();
       if (outage) console.info('[devpush] connected again.');
       outage = false;
+      retryFailedSwaps();
       reporter.presence(true);
     }
   },

@@ -4,9 +4,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { HOW_TO_GET_ONE, ensureChromium } from './find-chromium.js';
 
-const root = new URL('..', import.meta.url).pathname;
+// A path, not URL.pathname: that keeps %20 for a space and breaks in a folder named with one.
+const root = fileURLToPath(new URL('..', import.meta.url));
 
 // `npm run lint` first: Biome (lint rules and the format check) and the type check of src, client and the
 // tests, so a test that drifts from the code, or an unused name, fails here before any test runs.

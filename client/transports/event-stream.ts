@@ -15,17 +15,23 @@ export class EventStreamParser {
   private pending = '';
   private data: string[] = [];
   private id: string | null = null;
+  /** The last chunk ended in a CR: a LF starting this one is the second half of its CRLF. */
+  private afterCR = false;
 
   feed(chunk: string): StreamEvent[] {
     const events: StreamEvent[] = [];
-    const text = this.pending + chunk;
+    let text = this.pending + chunk;
+    if (this.afterCR && text.length > 0) {
+      if (text.startsWith('\n')) text = text.slice(1);
+      this.afterCR = false;
+    }
     let start = 0;
     for (;;) {
       const end = nextLineBreak(text, start);
       if (end === -1) break;
-      // A CR as the very last character may be the first half of a CRLF: wait for the next chunk.
-      if (text[end] === '\r' && end + 1 === text.length) break;
       this.line(text.slice(start, end), events);
+      // A CR ends its line at once (the stream may pause right after it); a LF after it is skipped.
+      if (text[end] === '\r' && end + 1 === text.length) this.afterCR = true;
       start = text[end] === '\r' && text[end + 1] === '\n' ? end + 2 : end + 1;
     }
     this.pending = text.slice(start);

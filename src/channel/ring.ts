@@ -2,21 +2,36 @@ import type { ReplayableMessage } from '../protocol.js';
 import type { Encoded } from './encoded.js';
 
 export interface RingLimits {
-  /** Most messages kept for replay. */
+  /** Messages kept for replay once they are older than `keepMs`. */
   maxMessages: number;
   /** Messages older than this are dropped from the ring (ms). */
   maxAgeMs: number;
+  /**
+   * Messages younger than this are kept whatever their count, so a short cut during a fast stream of
+   * messages is replayed, not turned into a resync reload (ms). @default 10000
+   */
+  keepMs?: number;
+  /** The ring's size in bytes of JSON, whatever the messages' age: a flood of big messages cannot grow it further. @default 16 MiB */
+  maxBytes?: number;
 }
+
+const DEFAULT_KEEP_MS = 10_000;
+const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 
 interface Entry {
   seq: number;
   at: number;
+  bytes: number;
   encoded: Encoded<ReplayableMessage>;
 }
 
-/** Recent messages, by seq, bounded by count and age; the source of replays after a reconnect. */
+/**
+ * Recent messages, by seq, the source of replays after a reconnect: the last few seconds of them
+ * whatever their count, beyond that a count, and never more than an age and a size in bytes.
+ */
 export class Ring {
   private entries: Entry[] = [];
+  private bytes = 0;
 
   constructor(
     private readonly limits: RingLimits,
@@ -24,7 +39,9 @@ export class Ring {
   ) {}
 
   push(seq: number, encoded: Encoded<ReplayableMessage>): void {
-    this.entries.push({ seq, at: this.now(), encoded });
+    const bytes = encoded.json.length;
+    this.entries.push({ seq, at: this.now(), bytes, encoded });
+    this.bytes += bytes;
     this.trim();
   }
 
@@ -49,10 +66,22 @@ export class Ring {
     return this.entries.length;
   }
 
+  get sizeInBytes(): number {
+    return this.bytes;
+  }
+
   private trim(): void {
-    const oldest = this.now() - this.limits.maxAgeMs;
-    let drop = Math.max(0, this.entries.length - this.limits.maxMessages);
-    while (drop < this.entries.length && this.entries[drop]!.at < oldest) drop++;
+    const now = this.now();
+    const { maxMessages, maxAgeMs, keepMs = DEFAULT_KEEP_MS, maxBytes = DEFAULT_MAX_BYTES } = this.limits;
+    let drop = 0;
+    let bytes = this.bytes;
+    const mustGo = (entry: Entry, left: number) =>
+      now - entry.at > maxAgeMs || bytes > maxBytes || (left > maxMessages && now - entry.at >= keepMs);
+    while (drop < this.entries.length && mustGo(this.entries[drop]!, this.entries.length - drop)) {
+      bytes -= this.entries[drop]!.bytes;
+      drop++;
+    }
     if (drop > 0) this.entries.splice(0, drop);
+    this.bytes = bytes;
   }
 }

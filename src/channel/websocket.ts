@@ -4,6 +4,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import { CLOSE_CODES, CURSOR_PARAM } from '../protocol.js';
 import type { Encoded } from './encoded.js';
 import type { ChannelClient, Hub } from './hub.js';
+import { textFrame } from './ws-frame.js';
 import {
   connectKind,
   identify,
@@ -58,7 +59,11 @@ export function createWebSocketTransport(hub: Hub, limits: TransportContext): Tr
         }),
     ));
 
-  function connect(socket: WebSocket, req: IncomingMessage, url: URL): void {
+  /**
+   * `raw` is the connection under `socket`: a message's frame, built once, is written to it directly
+   * (compression is off, so `ws` queues nothing of its own that a frame could overtake).
+   */
+  function connect(socket: WebSocket, raw: Duplex, req: IncomingMessage, url: URL): void {
     // A bad frame or a reset must close this socket only, never reach the process.
     socket.on('error', () => socket.terminate());
     const cursor = readCursor(url.searchParams.get(CURSOR_PARAM));
@@ -78,10 +83,11 @@ export function createWebSocketTransport(hub: Hub, limits: TransportContext): Tr
           return 0;
         }
         if (socket.bufferedAmount > limits.maxBufferedBytes || stalled(socket.bufferedAmount)) return 'overflow';
-        // UTF-8 encoded once per message for every socket, not once per socket (ws would convert a string).
-        const bytes = encoded.framed('websocket', (e) => Buffer.from(e.json));
-        socket.send(bytes, { binary: false });
-        return bytes.length;
+        if (socket.readyState !== socket.OPEN) return 0;
+        // Framed once per message for every socket, not once per socket.
+        const frame = encoded.framed('websocket', (e) => textFrame(Buffer.from(e.json)));
+        raw.write(frame);
+        return frame.length;
       },
       close(reason) {
         socket.close(1001, reason.slice(0, 120));
@@ -100,7 +106,7 @@ export function createWebSocketTransport(hub: Hub, limits: TransportContext): Tr
       void server();
     },
     upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL) {
-      void server().then((wss) => wss.handleUpgrade(req, socket, head, (ws) => connect(ws, req, url)));
+      void server().then((wss) => wss.handleUpgrade(req, socket, head, (ws) => connect(ws, socket, req, url)));
     },
     close() {
       void wss?.then((server) => server.close());

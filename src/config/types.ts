@@ -148,7 +148,7 @@ export interface UserConfig {
     /** Interval between heartbeats (ms). @default 15000 */
     heartbeatMs?: number;
     ring?: {
-      /** Messages kept for replay after a reconnect. @default 256 */
+      /** Messages kept for replay after a reconnect, beyond the last 10 s (always kept, up to 16 MiB). @default 256 */
       maxMessages?: number;
       /** Age after which a message is no longer replayed (ms). @default 300000 */
       maxAgeMs?: number;

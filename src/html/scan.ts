@@ -25,11 +25,17 @@ export interface StartTag {
 export interface Landmarks {
   headClose: number;
   bodyClose: number;
+  /** Where a comment, tag, attribute value or raw-text element begins that never ends (-1 when none): all after it is swallowed. */
+  unterminated: number;
 }
 
 /** Scans the page once; `onStartTag` hears every start tag the browser would parse as a tag. */
 export function scanHtml(html: string, onStartTag: (tag: StartTag) => void = () => {}): Landmarks {
-  const found: Landmarks = { headClose: -1, bodyClose: -1 };
+  const found: Landmarks = { headClose: -1, bodyClose: -1, unterminated: -1 };
+  const stop = (at: number) => {
+    found.unterminated = at;
+    return found;
+  };
   const lower = html.toLowerCase();
   let i = 0;
   while (i < html.length) {
@@ -37,21 +43,27 @@ export function scanHtml(html: string, onStartTag: (tag: StartTag) => void = () 
     if (lt < 0) break;
     if (lower.startsWith('<!--', lt)) {
       const end = lower.indexOf('-->', lt + 4);
-      i = end < 0 ? html.length : end + 3;
+      if (end < 0) return stop(lt);
+      i = end + 3;
       continue;
     }
     const next = html[lt + 1] ?? '';
     if (next === '!' || next === '?') {
       const end = html.indexOf('>', lt);
-      i = end < 0 ? html.length : end + 1;
+      if (end < 0) return stop(lt);
+      i = end + 1;
       continue;
     }
     if (next === '/') {
       const name = tagName(lower, lt + 2);
+      // An end tag's attributes are tokenized like a start tag's: a quote can hide its `>`. `</` and no
+      // letter is a bogus comment, which ends at the first `>`.
+      const closing = name ? endOfTag(html, lt + 2 + name.length) : html.indexOf('>', lt + 2);
+      const end = name || closing < 0 ? closing : closing + 1;
+      if (end < 0) return stop(lt);
       if (name === 'head' && found.headClose < 0) found.headClose = lt;
       if (name === 'body') found.bodyClose = lt;
-      const end = html.indexOf('>', lt);
-      i = end < 0 ? html.length : end + 1;
+      i = end;
       continue;
     }
     const name = tagName(lower, lt + 1);
@@ -60,12 +72,13 @@ export function scanHtml(html: string, onStartTag: (tag: StartTag) => void = () 
       continue;
     }
     const end = endOfTag(html, lt + 1 + name.length);
+    if (end < 0) return stop(lt);
     onStartTag({ name, text: html.slice(lt, end) });
     i = end;
     if (RAW_TEXT.has(name)) {
-      if (name === 'plaintext') break;
-      const close = lower.indexOf(`</${name}`, i);
-      i = close < 0 ? html.length : close;
+      const close = name === 'plaintext' ? -1 : lower.indexOf(`</${name}`, i);
+      if (close < 0) return stop(lt);
+      i = close;
     }
   }
   return found;
@@ -77,23 +90,43 @@ function tagName(lower: string, from: number): string {
   return /^[a-z]/.test(lower[from] ?? '') ? lower.slice(from, end) : '';
 }
 
+type TagState = 'tagName' | 'beforeName' | 'name' | 'afterName' | 'beforeValue' | 'quoted' | 'unquoted';
+
 /**
- * Index just past the `>` that ends a start tag. A quote opens a value only right after `=`, as in
- * HTML, so `<a title=it's>` ends at its `>`.
+ * Index just past the `>` that ends a tag, -1 when none does. Follows the HTML tokenizer's attribute
+ * states: a quote opens a value only where a value begins (`<a title=it's>` ends at its `>`), and
+ * inside an unquoted value `=` and quotes are plain characters.
  */
 function endOfTag(html: string, from: number): number {
+  // The rest of the tag's name first: in HTML it runs to a space, `/` or `>` (`<a<="x` is one name).
+  let state: TagState = 'tagName';
   let quote = '';
-  let afterEquals = false;
   for (let i = from; i < html.length; i++) {
     const c = html[i]!;
-    if (quote) {
-      if (c === quote) quote = '';
+    const space = c === ' ' || c === '\t' || c === '\n' || c === '\f' || c === '\r';
+    if (state === 'quoted') {
+      if (c === quote) state = 'beforeName';
       continue;
     }
     if (c === '>') return i + 1;
-    if (afterEquals && (c === '"' || c === "'")) quote = c;
-    if (c === '=') afterEquals = true;
-    else if (!/\s/.test(c)) afterEquals = false;
+    if (state === 'tagName' || state === 'unquoted') {
+      if (space || (state === 'tagName' && c === '/')) state = 'beforeName';
+    } else if (state === 'beforeValue') {
+      if (c === '"' || c === "'") {
+        quote = c;
+        state = 'quoted';
+      } else if (!space) state = 'unquoted';
+    } else if (c === '/') {
+      state = 'beforeName';
+    } else if (state === 'beforeName') {
+      if (!space) state = 'name';
+    } else if (c === '=') {
+      state = 'beforeValue';
+    } else if (space) {
+      state = 'afterName';
+    } else if (state === 'afterName') {
+      state = 'name';
+    }
   }
-  return html.length;
+  return -1;
 }

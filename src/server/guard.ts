@@ -150,6 +150,16 @@ export class Guard {
     return given.length === this.token.length && timingSafeEqual(given, this.token);
   }
 
+  /**
+   * A channel request the browser marks as another site's (`Sec-Fetch-Site: cross-site`) is answered
+   * only with an Origin we allow (a snippet page): without one, a token is not enough.
+   */
+  isCrossSiteWithoutAllowedOrigin(req: IncomingMessage): boolean {
+    if (req.headers['sec-fetch-site'] !== 'cross-site') return false;
+    const origin = req.headers.origin;
+    return origin === undefined || !this.originAllowed(origin, req.headers.host);
+  }
+
   /** A cross-site page embedding our files with <script>/<img> (no-cors) is never answered. */
   isCrossSiteEmbed(req: IncomingMessage): boolean {
     return req.headers['sec-fetch-site'] === 'cross-site' && req.headers['sec-fetch-mode'] === 'no-cors';

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { BuildEffect, Builder } from '../bundle/builder.js';
 import { SOURCE_ENTRY } from '../bundle/builder.js';
 import { describeProblem } from '../bundle/errors.js';
@@ -10,6 +11,15 @@ import type { ChangeSet } from '../watch/coalesce.js';
 import { urlPathOf } from './static.js';
 import { idsBetween, preciseNow, RecentTimings } from './timing.js';
 import { isInside } from '../fs/inside.js';
+
+/**
+ * A file outside the served folder (a `watch.paths` folder) as pages are told of it: relative to the
+ * served folder (`../shared/theme.css`), never the machine's absolute path; on another drive, its name.
+ */
+function outsideName(root: string, file: string): string {
+  const relative = path.relative(root, file);
+  return path.isAbsolute(relative) ? path.basename(file) : relative.split(path.sep).join('/');
+}
 
 /** A code frame under a one-line problem, when there is one. */
 function frameOf(problem: { frame: string }): string {
@@ -115,7 +125,11 @@ export class Pipeline {
   private classify(file: string, event: string, plan: Plan): void {
     const inside = isInside(this.root, file);
     const fromPublic = this.publicDir !== null && isInside(this.publicDir, file);
-    const url = fromPublic ? urlPathOf(this.publicDir as string, file) : inside ? urlPathOf(this.root, file) : file;
+    const url = fromPublic
+      ? urlPathOf(this.publicDir as string, file)
+      : inside
+        ? urlPathOf(this.root, file)
+        : outsideName(this.root, file);
     if (inside && SOURCE_ENTRY.test(file)) return; // a source no entry uses: nothing on the page changed
     if (event === 'change' && inside && /\.css$/i.test(file)) plan.css.push(url);
     else if (event === 'change' && inside && IMAGE.test(file)) plan.img.push(url);

@@ -55,7 +55,9 @@ export interface DevServer {
 function clientAuthorizer(guard: Guard) {
   return (req: IncomingMessage, url: URL): Refusal | null => {
     const origin = req.headers.origin;
-    if (origin !== undefined && !guard.originAllowed(origin, req.headers.host)) {
+    const foreign = origin !== undefined && !guard.originAllowed(origin, req.headers.host);
+    // Marked cross-site by the browser: only an allowed Origin opens the channel, whatever the token.
+    if (foreign || guard.isCrossSiteWithoutAllowedOrigin(req)) {
       return {
         status: 403,
         reason: "Refused: this page's origin may not use the channel (see server.cors.origins).",

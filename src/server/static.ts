@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import parseRange from 'range-parser';
 import { contentType } from '../http/content-type.js';
 import { type LookupOptions, lookupFile } from './lookup.js';
 import type { FileAccess, ResolvedFile, Target } from './paths.js';
@@ -62,21 +63,58 @@ async function sendHtml(
 }
 
 function sendFile(req: IncomingMessage, res: ServerResponse, found: ResolvedFile): void {
-  const etag = `W/"${found.stats.size.toString(16)}-${Math.floor(found.stats.mtimeMs).toString(16)}"`;
-  const headers = { ETag: etag, 'Cache-Control': 'no-cache' };
+  const { size } = found.stats;
+  const etag = `W/"${size.toString(16)}-${Math.floor(found.stats.mtimeMs).toString(16)}"`;
+  const headers = { ETag: etag, 'Cache-Control': 'no-cache', 'Accept-Ranges': 'bytes' };
   if (req.headers['if-none-match'] === etag) {
     res.writeHead(304, headers);
     res.end();
     return;
   }
-  res.writeHead(200, { ...headers, 'Content-Type': contentType(found.file), 'Content-Length': found.stats.size });
+  const range = byteRange(req, size, etag);
+  if (range === 'unsatisfiable') {
+    res.writeHead(416, { ...headers, 'Content-Range': `bytes */${size}`, 'Content-Length': 0 });
+    res.end();
+    return;
+  }
+  const type = contentType(found.file);
+  if (range) {
+    res.writeHead(206, {
+      ...headers,
+      'Content-Type': type,
+      'Content-Range': `bytes ${range.start}-${range.end}/${size}`,
+      'Content-Length': range.end - range.start + 1,
+    });
+  } else {
+    res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': size });
+  }
   if (req.method === 'HEAD') {
     res.end();
     return;
   }
-  const stream = createReadStream(found.file);
+  const stream = createReadStream(found.file, range ?? {});
   stream.on('error', () => res.destroy());
   stream.pipe(res);
+}
+
+/**
+ * The one byte range asked for (video and audio seeking), 'unsatisfiable' for a 416, or null for the
+ * whole file: no Range, a stale If-Range, a malformed header, or several ranges (answered whole, as
+ * the RFC allows).
+ */
+function byteRange(
+  req: IncomingMessage,
+  size: number,
+  etag: string,
+): { start: number; end: number } | 'unsatisfiable' | null {
+  const header = req.headers.range;
+  if (header === undefined) return null;
+  const ifRange = req.headers['if-range'];
+  if (ifRange !== undefined && ifRange !== etag) return null;
+  const ranges = parseRange(size, header, { combine: true });
+  if (ranges === -1) return 'unsatisfiable';
+  if (ranges === -2 || ranges.type !== 'bytes' || ranges.length !== 1) return null;
+  return { start: ranges[0]!.start, end: ranges[0]!.end };
 }
 
 export function urlPathOf(root: string, file: string): string {

@@ -198,7 +198,9 @@ export class Coalescer {
       if (!this.quietTimer) this.setQuietTimer(this.options.retryMs);
       return;
     }
-    this.emit(new Set(unchecked));
+    // Forced, a file still being written slowly may still wait: it starts the next burst instead.
+    const holding = [...this.verdicts].filter(([, verdict]) => verdict.kind === 'wait').map(([file]) => file);
+    this.emit(new Set([...unchecked, ...holding]));
   }
 
   private async check(toCheck: Map<string, PendingChange>, force: boolean): Promise<void> {

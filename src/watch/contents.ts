@@ -35,6 +35,8 @@ export interface LookOptions {
   quick: boolean;
   /** A file written less than this long ago may still be being written (ms). */
   stillMs: number;
+  /** Told the file's stat before anything is read; true when it shows the file still growing. */
+  growing?: (stats: Stats) => boolean;
 }
 
 /**
@@ -128,7 +130,8 @@ export class ContentIndex {
     ) {
       return 'same';
     }
-    if (!options.force && writtenWithin(before, options.stillMs)) return 'writing';
+    const growing = options.growing?.(before) === true;
+    if (!options.force && (growing || writtenWithin(before, options.stillMs))) return 'writing';
     if (!options.force && !options.allowEmpty && before.size === 0 && known?.size !== 0) return 'empty';
     if (before.size > HASH_LIMIT)
       return this.record(file, `stat:${before.size}:${before.mtimeMs}`, before, false, known);

@@ -1,15 +1,15 @@
+import type { Stats } from 'node:fs';
 import type { FileEvent, PendingChange, Settle, Verdict } from './coalesce.js';
 import type { ContentIndex } from './contents.js';
+import { WriterHabits, type WriterOptions } from './writers.js';
 
-export interface SettleOptions {
+export interface SettleOptions extends WriterOptions {
   /** How long an emptied file is given to be written again before empty is taken as final (ms). */
   emptyGraceMs: number;
   /** How long a removed file is given to come back (a save by rename) before it counts as deleted (ms). */
   unlinkGraceMs: number;
   /** A file written less than this long ago is taken to be still being written (ms). */
   stillMs: number;
-  /** The same, for a file already caught being written in this burst: a streaming writer pauses now and then (ms). */
-  writerStillMs: number;
   /** Files looked at in parallel. */
   concurrency: number;
 }
@@ -20,7 +20,10 @@ export const DEFAULT_SETTLE: SettleOptions = {
   emptyGraceMs: 150,
   unlinkGraceMs: 50,
   stillMs: 3,
-  writerStillMs: 60,
+  writerStillMs: 100,
+  writerMaxStillMs: 1000,
+  writerMemoryMs: 5000,
+  writerMaxWaitMs: 10_000,
   concurrency: 16,
 };
 
@@ -39,25 +42,30 @@ export function createSettle(
   options: SettleOptions,
   onError: (error: unknown, file: string) => void,
 ): Settle {
-  /** Files caught being written, and when their burst began (a later burst starts afresh). */
-  const writers = new Map<string, number>();
+  const writers = new WriterHabits(options);
 
-  async function verdictFor(file: string, change: PendingChange, force: boolean): Promise<Verdict> {
+  async function verdictFor(file: string, change: PendingChange, maxWaitOver: boolean): Promise<Verdict> {
     const { event } = change;
     if (event === 'addDir' || event === 'unlinkDir') return REPORT(event);
+    // A file still being written slowly holds its change back past the burst's max wait (up to a limit).
+    const force = maxWaitOver && !writers.mayHold(file);
+    const stillMs = writers.stillMs(file, options.stillMs);
     const allowEmpty = force || Date.now() - change.firstAt >= options.emptyGraceMs;
-    const writing = writers.get(file) === change.firstAt;
-    const stillMs = writing ? options.writerStillMs : options.stillMs;
-    const look = await index.look(file, { force, allowEmpty, quick: event === 'touch', stillMs });
-    if (look === 'writing') writers.set(file, change.firstAt);
-    else writers.delete(file);
-    if (look === 'writing' || look === 'empty') return WAIT;
+    // Growing since the last look, or a slow writer whose events are still coming: not done yet.
+    const growing = (stats: Stats) =>
+      writers.grew(file, stats, change.firstAt) || (writers.isWriter(file) && Date.now() - change.lastAt < stillMs);
+    const look = await index.look(file, { force, allowEmpty, quick: event === 'touch', stillMs, growing });
+    if (look === 'writing' || look === 'empty') {
+      writers.sign(file);
+      return WAIT;
+    }
     if (look === 'not-a-file') return SKIP;
     if (look === 'missing') {
       if (event !== 'unlink') return SKIP; // its unlink event is on the way, or it was a temp file
       if (index.complete && !index.seen(file)) return SKIP; // never seen to exist: a temp file's late unlink
       if (!force && Date.now() - change.lastAt < options.unlinkGraceMs) return WAIT;
       index.forget(file);
+      writers.forget(file);
       return REPORT('unlink');
     }
     // A file that appears is news to the pages even with the bytes it had before it was deleted.

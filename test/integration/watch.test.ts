@@ -299,7 +299,11 @@ describe('what is watched', () => {
     const site = await watchedSite({ 'index.html': PAGE }, { watch: { paths: [shared] } });
     writeFileSync(path.join(shared, 'theme.css'), 'a { color: red }');
     const messages = await site.settle(1);
-    expect(messages).toMatchObject([{ kind: 'reload', paths: [path.join(shared, 'theme.css')] }]);
+    // Named relative to the served folder: a page never learns the machine's absolute paths.
+    const named = path.relative(site.root, path.join(shared, 'theme.css')).split(path.sep).join('/');
+    expect(messages).toMatchObject([{ kind: 'reload', paths: [named] }]);
+    expect(named.startsWith('../')).toBe(true);
+    expect(JSON.stringify(site.probe.messages)).not.toContain(shared);
   });
 });
 

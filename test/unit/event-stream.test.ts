@@ -67,3 +67,14 @@ describe('EventStreamParser', () => {
     expect(parser.feed('\n')).toEqual([{ id: 'q.1', data: '{}' }]);
   });
 });
+
+// Shrunk by the fuzz test (event-stream.fuzz.test.ts).
+describe('EventStreamParser and a CR at the end of a chunk', () => {
+  it('ends the event at once, and skips the LF of a CRLF split across chunks', () => {
+    const parser = new EventStreamParser();
+    expect(parser.feed('data:\r\r')).toEqual([{ id: null, data: '' }]);
+    expect(parser.feed('data: a\r')).toEqual([]);
+    expect(parser.feed('\n')).toEqual([]);
+    expect(parser.feed('\r\n')).toEqual([{ id: null, data: 'a' }]);
+  });
+});

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Hub, type ChannelClient } from '../../src/channel/hub.js';
 import { Ring } from '../../src/channel/ring.js';
-import type { Encoded } from '../../src/channel/encoded.js';
+import { Encoded } from '../../src/channel/encoded.js';
 import type { ReplayableMessage, ServerMessage } from '../../src/protocol.js';
 
 class RecordingClient implements ChannelClient {
@@ -25,7 +25,7 @@ class RecordingClient implements ChannelClient {
 
 const hubs: Hub[] = [];
 function makeHub(maxMessages = 10): Hub {
-  const hub = new Hub({ ring: { maxMessages, maxAgeMs: 60_000 }, heartbeatMs: 60_000 });
+  const hub = new Hub({ ring: { maxMessages, maxAgeMs: 60_000, keepMs: 0 }, heartbeatMs: 60_000 });
   hubs.push(hub);
   return hub;
 }
@@ -103,12 +103,37 @@ describe('Ring', () => {
   it('forgets messages older than its age limit', () => {
     let now = 0;
     const ring = new Ring({ maxMessages: 100, maxAgeMs: 1000 }, () => now);
-    const fake = {} as unknown as Encoded<ReplayableMessage>;
+    const fake = { json: '{}' } as unknown as Encoded<ReplayableMessage>;
     ring.push(1, fake);
     now = 500;
     ring.push(2, fake);
     now = 1200;
     expect(ring.after(0, 2)).toBeNull();
     expect(ring.after(1, 2)).toHaveLength(1);
+  });
+
+  it('keeps the last few seconds of a fast stream whatever their count, then trims to the count', () => {
+    let now = 0;
+    const ring = new Ring({ maxMessages: 256, maxAgeMs: 300_000, keepMs: 10_000 }, () => now);
+    const message = new Encoded<ReplayableMessage>({ kind: 'custom', id: 'b.1', event: 'n', data: 1 });
+    for (let seq = 1; seq <= 1000; seq++) {
+      now = seq;
+      ring.push(seq, message);
+    }
+    expect(ring.after(10, 1000)).toHaveLength(990);
+    now = 20_000;
+    ring.push(1001, message);
+    expect(ring.size).toBe(256);
+    expect(ring.after(10, 1001)).toBeNull();
+  });
+
+  it('never holds more than its size in bytes, however young the messages', () => {
+    const ring = new Ring({ maxMessages: 10_000, maxAgeMs: 300_000, maxBytes: 10_000 }, () => 0);
+    const big = new Encoded<ReplayableMessage>({ kind: 'custom', id: 'b.1', event: 'n', data: 'x'.repeat(1000) });
+    for (let seq = 1; seq <= 100; seq++) ring.push(seq, big);
+    expect(ring.sizeInBytes).toBeLessThanOrEqual(10_000);
+    expect(ring.size).toBeGreaterThan(5);
+    expect(ring.after(1, 100)).toBeNull();
+    expect(ring.after(99, 100)).toHaveLength(1);
   });
 });

@@ -65,8 +65,33 @@ describe('injectTag', () => {
     expect(injectTag(html, TAG)).toBe(html);
   });
 
-  it('survives an unterminated comment or tag', () => {
-    expect(injectTag('<p><!-- never closed', TAG)).toBe(`<p><!-- never closed${TAG}`);
-    expect(injectTag('<div class="x', TAG)).toBe(`<div class="x${TAG}`);
+  it('goes before a comment, tag or attribute that never closes (after it, the tag would be dead)', () => {
+    expect(injectTag('<p><!-- never closed', TAG)).toBe(`<p>${TAG}<!-- never closed`);
+    expect(injectTag('<div class="x', TAG)).toBe(`${TAG}<div class="x`);
+    expect(injectTag('<p>text<script>never closed', TAG)).toBe(`<p>text${TAG}<script>never closed`);
+  });
+
+  // Shrunk by the fuzz test (inject.fuzz.test.ts).
+  it('goes before a start tag whose quoted attribute never closes', () => {
+    expect(injectTag("<p class='", TAG)).toBe(`${TAG}<p class='`);
+  });
+
+  it('reads =" inside an unquoted attribute value as plain characters, as the HTML tokenizer does', () => {
+    expect(injectTag('<div title=a="b>x</body>', TAG)).toBe(`<div title=a="b>x${TAG}</body>`);
+    // ...but a quote right after the next attribute's = opens a value that never closes here.
+    const html = `<div title= title=" '="><a title="`;
+    expect(injectTag(html, TAG)).toBe(`${TAG}${html}`);
+  });
+
+  it('reads a tag name to its first space, as the tokenizer does: `=` in it assigns nothing', () => {
+    expect(injectTag('<a<="<a title=">', TAG)).toBe(`${TAG}<a<="<a title=">`);
+  });
+
+  it('reads `</` and no letter as a bogus comment that ends at the first >', () => {
+    expect(injectTag('<//<!--="--><a title=">', TAG)).toBe(`<//<!--="-->${TAG}<a title=">`);
+  });
+
+  it('reads an end tag with attributes as the tokenizer does: a quote can hide its >', () => {
+    expect(injectTag('</a<a title=">', TAG)).toBe(`${TAG}</a<a title=">`);
   });
 });

@@ -1,0 +1,115 @@
+import type { Stats } from 'node:fs';
+
+export interface WriterOptions {
+  /** Quiet time asked of a file known to be written slowly, at least (ms). */
+  writerStillMs: number;
+  /** ...and at most, however long its writer was seen to pause (ms). */
+  writerMaxStillMs: number;
+  /** How long a sign of slow writing is remembered: the file's next save is treated the same way (ms). */
+  writerMemoryMs: number;
+  /** Longest a file still being written holds its change back, even past the burst's max wait (ms). */
+  writerMaxWaitMs: number;
+}
+
+/** Looks further apart than this may have missed writes in between: their mtimes say nothing of one pause. */
+const LOOKS_APART_MS = 150;
+
+/** What the recent looks at one file showed. */
+interface Habit {
+  /** The last sign of slow writing: seen empty, seen growing between two looks, written a moment ago. */
+  signAt: number;
+  /** When the current run of signs began. */
+  since: number;
+  /** The longest pause between two writes seen in that run (ms). */
+  gapMs: number;
+  /** The stat of the last look. */
+  size: number;
+  mtimeMs: number;
+  lookedAt: number;
+}
+
+/**
+ * Learns from each file's own recent behaviour whether it is being written slowly (a network drive, a
+ * tool streaming its output, a generator): a file seen empty, or seen to grow between two looks, a moment
+ * ago is being written, and its change waits until it has been quiet for twice the longest pause its
+ * writer took. Every other file keeps the short wait of a normal save.
+ */
+export class WriterHabits {
+  private readonly habits = new Map<string, Habit>();
+
+  constructor(
+    private readonly options: WriterOptions,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Whether the file showed signs of slow writing recently. */
+  isWriter(file: string): boolean {
+    const habit = this.habits.get(file);
+    return habit !== undefined && habit.signAt > 0 && this.now() - habit.signAt < this.options.writerMemoryMs;
+  }
+
+  /**
+   * Quiet time this file needs before its bytes are taken as final. Only pauses seen in its mtimes
+   * count: its events' gaps also hold the watcher's own delays, which grow with the machine's load.
+   */
+  stillMs(file: string, normalMs: number): number {
+    if (!this.isWriter(file)) return normalMs;
+    const gap = this.habits.get(file)?.gapMs ?? 0;
+    return Math.min(this.options.writerMaxStillMs, Math.max(this.options.writerStillMs, 2 * gap));
+  }
+
+  /**
+   * A writer still going (a sign within its quiet time) may hold its change past the burst's max wait,
+   * up to `writerMaxWaitMs` in all; one caught writing once and quiet since goes out with its burst.
+   */
+  mayHold(file: string): boolean {
+    const habit = this.habits.get(file);
+    if (!habit || !this.isWriter(file)) return false;
+    const now = this.now();
+    return now - habit.signAt < this.stillMs(file, 0) && now - habit.since < this.options.writerMaxWaitMs;
+  }
+
+  /** A look found the file empty, or written a moment ago. */
+  sign(file: string): void {
+    const habit = this.habitOf(file);
+    const now = this.now();
+    if (!this.isWriter(file)) {
+      habit.since = now;
+      habit.gapMs = 0;
+    }
+    habit.signAt = now;
+  }
+
+  /**
+   * Records a look's stat; true when the file changed since an earlier look in the same burst (it is
+   * growing, so more may come), which also counts as a sign and teaches the writer's pause.
+   */
+  grew(file: string, stats: Stats, burstStart: number): boolean {
+    const habit = this.habitOf(file);
+    const changed = habit.lookedAt >= burstStart && (habit.size !== stats.size || habit.mtimeMs !== stats.mtimeMs);
+    // Between two looks a moment apart, the mtimes tell how long the writer paused (give or take a write).
+    // (Not from an empty file: how long it stayed empty is the empty grace's business.)
+    const apart = this.now() - habit.lookedAt < LOOKS_APART_MS && habit.size > 0;
+    const pause = apart ? stats.mtimeMs - habit.mtimeMs : 0;
+    habit.size = stats.size;
+    habit.mtimeMs = stats.mtimeMs;
+    habit.lookedAt = this.now();
+    if (!changed) return false;
+    this.sign(file);
+    if (pause > 0 && pause < this.options.writerMaxStillMs) habit.gapMs = Math.max(habit.gapMs, pause);
+    return true;
+  }
+
+  forget(file: string): void {
+    this.habits.delete(file);
+  }
+
+  private habitOf(file: string): Habit {
+    let habit = this.habits.get(file);
+    if (!habit) {
+      habit = { signAt: 0, since: 0, gapMs: 0, size: -1, mtimeMs: 0, lookedAt: -Infinity };
+      this.habits.set(file, habit);
+    }
+    return habit;
+  }
+}

@@ -1,0 +1,69 @@
+import type { Stats } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { WriterHabits } from '../../src/watch/writers.js';
+
+const OPTIONS = { writerStillMs: 60, writerMaxStillMs: 1000, writerMemoryMs: 5000, writerMaxWaitMs: 10_000 };
+const stat = (size: number, mtimeMs: number) => ({ size, mtimeMs }) as Stats;
+
+describe('WriterHabits', () => {
+  it('keeps the normal wait for a file never seen being written', () => {
+    const habits = new WriterHabits(OPTIONS, () => 1000);
+    expect(habits.grew('a', stat(10, 900), 990)).toBe(false);
+    expect(habits.stillMs('a', 3)).toBe(3);
+    expect(habits.isWriter('a')).toBe(false);
+  });
+
+  it('learns a slow writer from growth between two looks, and waits twice its longest pause', () => {
+    let now = 1000;
+    const habits = new WriterHabits(OPTIONS, () => now);
+    habits.grew('a', stat(100, 990), 995);
+    now = 1010;
+    expect(habits.grew('a', stat(200, 1030 - 0), 995)).toBe(true); // 40 ms between writes
+    expect(habits.isWriter('a')).toBe(true);
+    expect(habits.stillMs('a', 3)).toBe(80);
+    now = 1020;
+    habits.grew('a', stat(300, 1030 + 900), 995);
+    expect(habits.stillMs('a', 3)).toBe(1000); // capped
+  });
+
+  it('does not count how long a file stayed empty as a pause of its writer', () => {
+    let now = 1000;
+    const habits = new WriterHabits(OPTIONS, () => now);
+    habits.grew('a', stat(0, 900), 995);
+    now = 1040;
+    expect(habits.grew('a', stat(50, 1035), 995)).toBe(true);
+    expect(habits.stillMs('a', 3)).toBe(60);
+  });
+
+  it('remembers a writer for a while (its next save is treated alike), then forgets', () => {
+    let now = 1000;
+    const habits = new WriterHabits(OPTIONS, () => now);
+    habits.sign('a');
+    now = 5999;
+    expect(habits.isWriter('a')).toBe(true);
+    now = 6000;
+    expect(habits.isWriter('a')).toBe(false);
+  });
+
+  it('lets a writer hold its change past the burst max wait only up to its own limit', () => {
+    let now = 1000;
+    const habits = new WriterHabits(OPTIONS, () => now);
+    habits.sign('a');
+    for (now = 1000; now < 11_000; now += 50) {
+      habits.sign('a');
+      expect(habits.mayHold('a')).toBe(true);
+    }
+    habits.sign('a');
+    expect(habits.mayHold('a')).toBe(false);
+  });
+
+  it('does not hold a file caught writing once and quiet since', () => {
+    let now = 1000;
+    const habits = new WriterHabits(OPTIONS, () => now);
+    habits.sign('a');
+    expect(habits.mayHold('a')).toBe(true);
+    now = 1060;
+    expect(habits.isWriter('a')).toBe(true);
+    expect(habits.mayHold('a')).toBe(false);
+  });
+});
