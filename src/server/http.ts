@@ -33,6 +33,15 @@ export interface ServerExtras {
 }
 
 /**
+ * On every answer devpush gives itself, refusals included (proxied answers are the backend's): a foreign
+ * page's no-cors fetch or embed gets a network error rather than an opaque answer, whatever the status.
+ */
+const OWN_ANSWER_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+/**
  * The HTTP server in front of the route table: every request and upgrade passes the same Host, Origin,
  * body and target checks before any route sees it; only GET and HEAD reach the routes.
  */
@@ -46,10 +55,11 @@ export function createHttpServer(
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = parseTarget(req.url ?? '/');
     const refusal = guard.refusal(req) ?? ('status' in target ? target : null);
-    if (refusal || 'status' in target) return sendText(res, refusal?.status ?? 400, refusal?.reason ?? 'Bad target.');
+    if (refusal || 'status' in target) {
+      return sendText(res, refusal?.status ?? 400, refusal?.reason ?? 'Bad target.', OWN_ANSWER_HEADERS);
+    }
     if (forwarding?.request(req, res, target)) return;
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    for (const [name, value] of Object.entries(OWN_ANSWER_HEADERS)) res.setHeader(name, value);
     // devpush never reads a body, so it never drains one either: the connection ends with this answer.
     if (hasBody(req)) res.shouldKeepAlive = false;
     const bodyRefused = bodyRefusal(req);

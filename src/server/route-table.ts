@@ -11,7 +11,17 @@ import { channelRoutes } from './routes/channel.js';
 import { envScript } from './routes/env.js';
 import { hotRuntime, moduleFiles, packageFiles, refreshGlueFile } from './routes/modules.js';
 import { clientScript, pageScript } from './routes/client-script.js';
-import { anyPath, at, dispatch, folder, type Handler, type Route, type RouteRequest, under } from './routes/route.js';
+import {
+  anyPath,
+  at,
+  type CorsHeaders,
+  dispatch,
+  folder,
+  type Handler,
+  type Route,
+  under,
+  withCors,
+} from './routes/route.js';
 import { projectFiles } from './routes/static.js';
 import { type StatusSources, statusJson, statusPage } from './routes/status.js';
 import { reportRoute, type ReportHandler } from './routes/report.js';
@@ -30,7 +40,7 @@ export interface RouteSources {
   clientBundle: Buffer;
   statusBundle: Buffer;
   /** Cross-origin read headers for a listed origin (empty for any other). */
-  corsHeaders(request: RouteRequest): Record<string, string>;
+  corsHeaders: CorsHeaders;
   /** Injects the client tag (and entry stylesheets or modulepreload links) into a served page. */
   injectClient: HtmlTransform;
   /** Proxy mode: the backend answers every path devpush does not (instead of the folder's files). */
@@ -52,18 +62,18 @@ function devpushRoutes(s: RouteSources): Route[] {
     at([routePath('statusPage'), ROUTE_PREFIX.slice(0, -1)], statusPage(s.channel.hub)),
     // The status JSON that the status page, the tests and `npm run bench` read.
     at(routePath('status'), statusJson(s.status)),
-    // import.meta.env's public values, read by the modules that use it; never cached.
-    at(routePath('env'), envScript(s.env)),
+    // import.meta.env's public values, read by the modules that use it (snippet pages' too); never cached.
+    at(routePath('env'), withCors(envScript(s.env), s.corsHeaders)),
     // A page's reports: POST with origin + token + body cap + limits per page (src/report/route.ts).
     at(routePath('report'), reportRoute(s.report)),
     // Images, fonts and chunks an entry imports, from the builder's memory; a miss is a 404.
     under(routePath('build'), buildOutputOnly(s.builder, s.corsHeaders)),
     // The hot runtime every served module imports; cached for good under the URL naming its bytes.
-    ...(s.modules ? [at(routePath('hot'), hotRuntime(s.modules.hot))] : []),
+    ...(s.modules ? [at(routePath('hot'), withCors(hotRuntime(s.modules.hot), s.corsHeaders))] : []),
     // Pre-bundled packages and their chunks, from memory; a miss is a 404.
-    ...(s.modules ? [under(routePath('deps'), packageFiles(s.modules.responder))] : []),
+    ...(s.modules ? [under(routePath('deps'), withCors(packageFiles(s.modules.responder), s.corsHeaders))] : []),
     // The React Refresh glue that .jsx/.tsx modules of a React project import first.
-    ...(s.modules ? [at(routePath('refresh'), refreshGlueFile(s.modules.server.deps))] : []),
+    ...(s.modules ? [at(routePath('refresh'), withCors(refreshGlueFile(s.modules.server.deps), s.corsHeaders))] : []),
     // The channel's rungs and boot route; anything else under the prefix is a 404.
     anyPath(channelRoutes(s.channel, s.corsHeaders)),
   ];
@@ -75,8 +85,9 @@ export function routeTable(s: RouteSources): Route[] {
   return [
     // devpush's own routes: reserved, even when the project has a `__devpush` folder.
     folder(ROUTE_PREFIX, (request) => dispatch(devpush, { ...request, pathname: request.url.pathname })),
-    // Source modules one by one (`/src/main.ts`, `?import` of other files), through the file rules.
-    ...(s.modules ? [anyPath(moduleFiles(s.modules.responder))] : []),
+    // Source modules one by one (`/src/main.ts`, `?import` of other files), through the file rules; snippet
+    // pages of allowed origins may load them (CORS only on the answers this route gives).
+    ...(s.modules ? [anyPath(withCors(moduleFiles(s.modules.responder), s.corsHeaders))] : []),
     // Built entries at the URL the page names (`/src/main.ts`, its `.css` and maps), from memory.
     anyPath(buildOutput(s.builder, s.corsHeaders)),
     // The project's own files (public/ at the site root, SPA fallback for page navigations), pages with the

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DevServer } from '../../src/index.js';
+import { routePath } from '../../src/protocol.js';
 import { rawGet } from '../helpers/raw.js';
 import { expectNothingProtected, expectStillServes, hostileProject, PUBLIC, startHostile } from './project.js';
 
@@ -85,5 +86,62 @@ describe('module routes refuse what no page may read', () => {
     expect(rebound.status).toBe(403);
     const hot = await rawGet(server.port, '/__devpush/hot.js', { Host: 'evil.example' });
     expect(hot.status).toBe(403);
+  });
+});
+
+describe('module routes give CORS to allowed origins only (snippet pages of another server)', () => {
+  // What a snippet page's module graph asks for: its entry, a module it imports, the hot runtime,
+  // import.meta.env and a pre-bundled package (a name the bundle does not hold still answers, with CORS).
+  const MODULE_URLS = [
+    '/src/main.ts',
+    '/src/greet.ts?import',
+    '/app.js?import',
+    routePath('hot'),
+    routePath('env'),
+    `${routePath('deps')}missing.js`,
+  ];
+  const ALLOWED = { Origin: 'http://localhost:8000', 'Sec-Fetch-Mode': 'cors', 'Sec-Fetch-Site': 'same-site' };
+
+  test.each(MODULE_URLS)('%s names an allowed origin exactly, never *', async (target) => {
+    const response = await rawGet(server.port, target, ALLOWED);
+    expect(response.headers['access-control-allow-origin']).toBe(ALLOWED.Origin);
+    expect(response.headers.vary).toBe('Origin');
+  });
+
+  test.each(MODULE_URLS)('%s is refused to a foreign origin, with no CORS and a same-origin CORP', async (target) => {
+    for (const origin of ['https://evil.example', 'http://127.0.0.1:8000', 'null']) {
+      const response = await rawGet(server.port, target, { Origin: origin, 'Sec-Fetch-Mode': 'cors' });
+      expect(response.status).toBe(403);
+      expect(response.headers['access-control-allow-origin']).toBeUndefined();
+      expect(response.headers['cross-origin-resource-policy']).toBe('same-origin');
+    }
+  });
+
+  test.each(MODULE_URLS)(
+    '%s embedded by a cross-site page (no-cors) is refused with a same-origin CORP',
+    async (target) => {
+      const response = await rawGet(server.port, target, {
+        'Sec-Fetch-Site': 'cross-site',
+        'Sec-Fetch-Mode': 'no-cors',
+      });
+      expect(response.status).toBe(403);
+      expect(response.headers['cross-origin-resource-policy']).toBe('same-origin');
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+    },
+  );
+
+  test.each(MODULE_URLS)('%s gets no CORS header on a same-origin request', async (target) => {
+    const response = await rawGet(server.port, target);
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    expect(response.raw.toString('latin1')).not.toMatch(/access-control-allow-origin:\s*\*/i);
+  });
+
+  test('a project file the module route lets through stays unreadable cross-origin, even to an allowed origin', async () => {
+    for (const target of ['/docs/readme.txt', '/app.js']) {
+      const response = await rawGet(server.port, target, ALLOWED);
+      expect(response.status).toBe(200);
+      expect(response.body).toContain(PUBLIC);
+      expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    }
   });
 });

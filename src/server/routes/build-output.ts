@@ -1,8 +1,6 @@
 import type { Builder } from '../../bundle/builder.js';
 import { sendText } from '../respond.js';
-import { type Handler, type RouteRequest, sendBody } from './route.js';
-
-type CorsHeaders = (request: RouteRequest) => Record<string, string>;
+import { type CorsHeaders, type Handler, sendBody } from './route.js';
 
 /**
  * Entries and what they import are served from the builder's memory, never from the folder. Snippet

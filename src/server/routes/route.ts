@@ -15,6 +15,26 @@ export interface RouteRequest {
 /** Answers the request and returns true, or returns false to let the next route try. */
 export type Handler = (request: RouteRequest) => boolean | Promise<boolean>;
 
+/** Cross-origin read headers for an allowed origin (snippet pages); empty for any other, never `*`. */
+export type CorsHeaders = (request: RouteRequest) => Record<string, string>;
+
+/**
+ * A handler whose answers an allowed origin may read: entries, modules and what they import are loaded
+ * by snippet pages of another server. A request the handler lets fall through keeps no CORS header, so
+ * the project's own files are never readable cross-origin.
+ */
+export function withCors(handle: Handler, corsHeaders: CorsHeaders): Handler {
+  return async (request) => {
+    const names = Object.entries(corsHeaders(request)).map(([name, value]) => {
+      request.res.setHeader(name, value);
+      return name;
+    });
+    if (await handle(request)) return true;
+    for (const name of names) request.res.removeHeader(name);
+    return false;
+  };
+}
+
 /** A line of the route table: which paths it looks at, and what answers them. */
 export interface Route {
   matches(pathname: string): boolean;
