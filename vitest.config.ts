@@ -7,5 +7,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // How long expect.poll waits for an outcome before failing (not a timing assertion): a save's message
+    // can take over a second on a loaded 2-core machine, and the default of 1 s made such waits fail.
+    expect: { poll: { timeout: 5_000 } },
   },
 });
