@@ -75,6 +75,20 @@ export class ModuleResponder {
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 
+  /**
+   * The text `respond` would send for a module URL, or null: what a stack frame's line numbers refer to.
+   * The same name and deny checks run first, so a frame can reach nothing a GET could not.
+   */
+  async text(target: Target): Promise<string | null> {
+    const url = requestedId(target.pathname, target.url.searchParams);
+    if (this.access.isDenied(target.pathname)) return null;
+    if (!this.modules.state(url)?.good && !('file' in (await this.access.resolve(target.pathname)))) return null;
+    await this.modules.crawl(url);
+    const state = this.modules.state(url);
+    const version = this.modules.versionOf(url);
+    return state?.good && version ? this.body(state, version).toString('utf8') : null;
+  }
+
   /** The bytes of a module at a version: computed once per version (they never change for it). */
   private body(state: ModuleState, version: string): Buffer {
     const cached = this.served.get(state.url);

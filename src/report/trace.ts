@@ -2,9 +2,9 @@ import { originalPositionFor, sourceContentFor, TraceMap } from '@jridgewell/tra
 import type { StackFrame } from './stack.js';
 
 /**
- * Reads what this server would serve at a URL path (a bundle, a map, a static file), or null. The only
- * way the mapping reaches any bytes: a frame's URL is never a file path, so nothing outside what a GET
- * may read is ever read.
+ * Reads what this server would serve at a URL path and query (a module, a bundle, a map, a static file),
+ * or null. The only way the mapping reaches any bytes: a frame's URL is never a file path, so nothing
+ * outside what a GET may read is ever read.
  */
 export type ServedReader = (urlPath: string) => Promise<string | null>;
 
@@ -52,7 +52,8 @@ export class StackMapper {
       return asServed;
     }
     if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !this.isOwnHost(url.host)) return asServed;
-    const served = await this.load(url.pathname);
+    // With its query: `?import` and `?v=` decide whether a path is served as a module, and which bytes.
+    const served = await this.load(url.pathname + url.search);
     if (!served) return asServed;
     const own = { ...asServed, file: url.pathname.replace(/^\//, ''), source: served.code };
     if (!served.map) return own;

@@ -181,7 +181,7 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
     authorize: clientAuthorizer(guard),
     corsHeaders,
     directory: audience.directory,
-    read: servedReader(builder, access),
+    read: servedReader(builder, access, modules?.responder ?? null),
     // Only frames of this server's own URLs are mapped (a snippet page's scripts are another server's).
     isOwnHost: (host) => guard.hostAllowed(host) && Number(/:(\d+)$/.exec(host)?.[1] ?? 80) === port,
   });
