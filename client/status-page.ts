@@ -5,6 +5,7 @@ import {
   CURSOR_PARAM,
   routePath,
   TRANSPORT_NAMES,
+  TOLD_WORDS,
   TRANSPORT_STAT_COLUMNS,
   type ClientStatus,
   type StatusReport,
@@ -13,7 +14,7 @@ import { browserWorld } from './browser-world.js';
 import { ChannelConnection } from './connection.js';
 import { newPageId, Reporter } from './report.js';
 import { drawChart } from './status-chart.js';
-import { ago, bytes, listening, localTime, plural, roleWords, RUNG_WORDS, TOLD_WORDS } from './status-words.js';
+import { ago, bytes, listening, localTime, plural, roleWords, RUNG_WORDS } from './status-words.js';
 
 /** The parts of the builder's and watcher's stats this page reads. */
 interface BuildPart {

@@ -1,5 +1,5 @@
 // Plain words for the status page: no "rung" or "seq" without saying what it means.
-import type { ClientStatus, ReplayableMessage, ShareRole, TransportName } from '../src/protocol.js';
+import type { ClientStatus, ShareRole, TransportName } from '../src/protocol.js';
 
 export const RUNG_WORDS: Record<TransportName, string> = {
   websocket: 'WebSocket',
@@ -14,16 +14,6 @@ const ROLE_WORDS: Record<ShareRole, string> = {
   leader: 'leads, passes messages on',
   follower: 'follows another tab',
   independent: 'own connection (leader went quiet)',
-};
-
-export const TOLD_WORDS: Record<ReplayableMessage['kind'], string> = {
-  reload: 'reload',
-  css: 'stylesheet swap',
-  img: 'image swap',
-  update: 'module update',
-  error: 'error overlay',
-  'error-cleared': 'overlay cleared',
-  custom: 'custom event',
 };
 
 export function listening(client: ClientStatus): string {

@@ -519,3 +519,14 @@ export function parseMessage(text: string): ServerMessage | null {
     }
   }
 }
+
+/** What a page does with each kind of replayable message, in the words the terminal and the status page use. */
+export const TOLD_WORDS: Record<ReplayableMessage['kind'], string> = {
+  reload: 'reload',
+  css: 'stylesheet swap',
+  img: 'image swap',
+  update: 'module update',
+  error: 'error overlay',
+  'error-cleared': 'overlay cleared',
+  custom: 'custom event',
+};

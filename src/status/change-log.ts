@@ -1,20 +1,9 @@
 import path from 'node:path';
 import type { Colors } from '../log.js';
-import type { ChangeSummary, ReplayableMessage } from '../protocol.js';
+import { type ChangeSummary, type ReplayableMessage, TOLD_WORDS } from '../protocol.js';
 
 const FILES_NAMED = 20;
 const KEPT = 50;
-
-/** What a page does with each kind of message, in the words the terminal and status page use. */
-export const TOLD: Record<ReplayableMessage['kind'], string> = {
-  reload: 'reload',
-  css: 'stylesheet swap',
-  img: 'image swap',
-  update: 'module update',
-  error: 'error overlay',
-  'error-cleared': 'overlay cleared',
-  custom: 'custom event',
-};
 
 /** One change set in words: the files saved, what the pages were told, how many pages, how long. */
 export function summarize(
@@ -45,7 +34,7 @@ export function describeChange(summary: ChangeSummary, c: Colors, extra = ''): s
       : summary.fileCount <= 3
         ? summary.files.join(', ')
         : `${summary.fileCount} files`;
-  const kinds = [...new Set(summary.told.map((told) => TOLD[told.kind]))];
+  const kinds = [...new Set(summary.told.map((told) => TOLD_WORDS[told.kind]))];
   const told = kinds.length
     ? `${c.green(kinds.join(', '))} ${c.dim('·')} ${summary.pages} ${summary.pages === 1 ? 'page' : 'pages'}`
     : c.dim('nothing to tell the pages');
