@@ -1,7 +1,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { type ParseError, parse } from 'jsonc-parser';
+import { createRequire } from 'node:module';
+import type { ParseError } from 'jsonc-parser';
 import picomatch from 'picomatch';
+
+// jsonc-parser (85 KB over six CommonJS files) is read on the first tsconfig, not at start-up.
+const requireHere = createRequire(import.meta.url);
+let jsonc: typeof import('jsonc-parser') | null = null;
 
 interface TsconfigFile {
   files?: string[];
@@ -69,7 +74,8 @@ function readTsconfig(file: string): TsconfigFile | null {
   const errors: ParseError[] = [];
   let parsed: unknown;
   try {
-    parsed = parse(readFileSync(file, 'utf8'), errors, { allowTrailingComma: true });
+    jsonc ??= requireHere('jsonc-parser') as typeof import('jsonc-parser');
+    parsed = jsonc.parse(readFileSync(file, 'utf8'), errors, { allowTrailingComma: true });
   } catch {
     return null;
   }

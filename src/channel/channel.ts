@@ -22,6 +22,7 @@ export interface ChannelOptions extends HubOptions, ChannelLimits {
 export class Channel {
   readonly hub: Hub;
   private readonly transports = new Map<string, Transport>();
+  private warming = false;
 
   constructor(private readonly options: ChannelOptions) {
     this.hub = new Hub(options);
@@ -45,9 +46,16 @@ export class Channel {
     return this.transports.get(pathname.slice(ROUTE_PREFIX.length));
   }
 
-  /** A page was just served: its client will connect soon, so get the rungs ready now. */
+  /**
+   * A page is being served: its client will connect soon, so get the rungs ready, once the page's own
+   * answer is out (loading `ws` takes tens of ms of this thread, and the first 200 must not wait for it).
+   */
   warmUp(): void {
-    for (const transport of this.transports.values()) transport.prepare?.();
+    if (this.warming) return;
+    this.warming = true;
+    setImmediate(() => {
+      for (const transport of this.transports.values()) transport.prepare?.();
+    });
   }
 
   /** Returns true when the request was a channel request (answered here, one way or another). */

@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import type { Colors } from '../log.js';
 import { isWildcardHost } from '../server/guard.js';
 import { isLoopbackHost, reachableUrls } from '../server/exposure.js';
@@ -12,7 +11,9 @@ export interface ServerUrls {
 
 function url(host: string, port: number, scheme: 'http' | 'https'): string {
   const name = host.replace(/^\[|\]$/g, '');
-  return `${scheme}://${isIP(name) === 6 ? `[${name}]` : name}:${port}/`;
+  // Only an IPv6 literal has a colon. Not net.isIP: its IPv6 pattern costs tens of ms to compile on
+  // first use, on the start-up path before the URL is printed.
+  return `${scheme}://${name.includes(':') ? `[${name}]` : name}:${port}/`;
 }
 
 /** The URLs that answer for a server listening on `host`:`port` (`https` under `--https`). */

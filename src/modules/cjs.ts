@@ -4,8 +4,16 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { init as initCjs, parse as parseCjs } from 'cjs-module-lexer';
-import { init as initEsm, parse as parseEsm } from 'es-module-lexer';
+import { lexerReady } from './lexer.js';
+
+type CjsLexer = typeof import('cjs-module-lexer');
+let cjsLexer: Promise<CjsLexer> | null = null;
+/** cjs-module-lexer, loaded and ready with the first package that needs a wrapper, not at start-up. */
+const cjsLexerReady = () =>
+  (cjsLexer ??= import('cjs-module-lexer').then(async (loaded) => {
+    await loaded.init();
+    return loaded;
+  }));
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const RESERVED = new Set(
@@ -19,7 +27,8 @@ async function cjsNames(file: string, seen = new Set<string>()): Promise<Set<str
   const names = new Set<string>();
   if (seen.has(file) || seen.size > 50) return names;
   seen.add(file);
-  const { exports, reexports } = parseCjs(await readFile(file, 'utf8'));
+  const { parse } = await cjsLexerReady();
+  const { exports, reexports } = parse(await readFile(file, 'utf8'));
   for (const name of exports) names.add(name);
   const require = createRequire(file);
   for (const reexport of reexports) {
@@ -40,9 +49,9 @@ export async function cjsWrapper(specifier: string, root: string, bundledFile?: 
   } catch {
     return `export * from ${quoted};`; // ESM-only (no "require" condition): esbuild keeps its exports
   }
-  await Promise.all([initCjs(), initEsm]);
+  const [, esm] = await Promise.all([cjsLexerReady(), lexerReady()]);
   const source = await readFile(file, 'utf8');
-  const [, esmExports, , hasModuleSyntax] = parseEsm(source);
+  const [, esmExports, , hasModuleSyntax] = esm.parse(source);
   if (hasModuleSyntax) {
     const hasDefault = esmExports.some((entry) => 'name' in entry && entry.name === 'default');
     return `export * from ${quoted};${hasDefault ? `export { default } from ${quoted};` : ''}`;

@@ -1,6 +1,6 @@
 // Import specifiers of transformed JavaScript, found by es-module-lexer (a real lexer, not regexes), and
 // their rewriting by position.
-import { init, parse } from 'es-module-lexer';
+type EsmLexer = typeof import('es-module-lexer');
 
 export interface ImportSite {
   specifier: string;
@@ -10,11 +10,26 @@ export interface ImportSite {
   dynamic: boolean;
 }
 
-export const lexerReady = init;
+let lexer: EsmLexer | null = null;
+let loading: Promise<EsmLexer> | null = null;
+
+/**
+ * es-module-lexer, loaded and its WebAssembly compiled on first use: a static folder never needs it, and
+ * start-up does not pay for it. Call before `importSites`.
+ */
+export function lexerReady(): Promise<EsmLexer> {
+  loading ??= import('es-module-lexer').then(async (loaded) => {
+    await loaded.init;
+    lexer = loaded;
+    return loaded;
+  });
+  return loading;
+}
 
 /** Imports with a literal specifier; `import(expr)` with a computed one is left to the browser. */
 export function importSites(code: string): ImportSite[] {
-  const [imports] = parse(code);
+  if (!lexer) throw new Error('importSites before lexerReady()');
+  const [imports] = lexer.parse(code);
   const sites: ImportSite[] = [];
   for (const entry of imports) {
     if (entry.type === 'import-meta' || typeof entry.specifier !== 'string') continue;

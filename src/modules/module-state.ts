@@ -79,7 +79,7 @@ export async function loadState(state: ModuleState, context: StepContext, force 
 async function transform(state: ModuleState, code: string, context: StepContext): Promise<Transformed> {
   const { path: url, query } = parseModuleId(state.url);
   const output = await runSteps({ file: state.file, url, query, code, lang: state.lang }, context);
-  await lexerReady;
+  await lexerReady();
   return { code: output.code, sites: importSites(output.code), hash: sha(output.code), inputs: output.inputs ?? [] };
 }
 

@@ -2,10 +2,10 @@
 // cannot register components and hook signatures, so oxc-transform does this step whole (types stripped,
 // JSX compiled for development, `$RefreshReg$`/`$RefreshSig$` calls added); the esbuild step after it only
 // applies `define` and the target. The page side is client/react-refresh.ts, served at `routePath('refresh')`.
-import { init, parse } from 'es-module-lexer';
 import type { OxcError, TransformOptions } from 'oxc-transform';
 import { compilerOptionsFor } from '../bundle/tsconfig.js';
 import { routePath } from '../protocol.js';
+import { lexerReady } from './lexer.js';
 import type { ModuleInput, StepContext, TransformStep } from './steps.js';
 
 type Oxc = typeof import('oxc-transform');
@@ -68,7 +68,7 @@ function wrap(code: string, url: string, hasExports: boolean): string {
 
 /** Whether the module exports anything at run time (type-only exports are gone after oxc). */
 async function hasExports(code: string): Promise<boolean> {
-  await init;
+  const { parse } = await lexerReady();
   const [, exports] = parse(code);
   return exports.length > 0;
 }

@@ -1,5 +1,10 @@
-import { originalPositionFor, sourceContentFor, TraceMap } from '@jridgewell/trace-mapping';
+import type { TraceMap } from '@jridgewell/trace-mapping';
 import type { StackFrame } from './stack.js';
+
+type TraceMapping = typeof import('@jridgewell/trace-mapping');
+/** Loaded with the first map read: most runs never map a frame, and start-up does not pay for it. */
+let traceMapping: Promise<TraceMapping> | null = null;
+const loadTraceMapping = () => (traceMapping ??= import('@jridgewell/trace-mapping'));
 
 /**
  * Reads what this server would serve at a URL path and query (a module, a bundle, a map, a static file),
@@ -57,6 +62,7 @@ export class StackMapper {
     if (!served) return asServed;
     const own = { ...asServed, file: url.pathname.replace(/^\//, ''), source: served.code };
     if (!served.map) return own;
+    const { originalPositionFor, sourceContentFor } = await loadTraceMapping();
     const position = originalPositionFor(served.map, { line: frame.line, column: Math.max(0, frame.column - 1) });
     if (position.source === null || position.line === null) return own;
     return {
@@ -86,6 +92,7 @@ export class StackMapper {
     if (!reference) return { map: null, code };
     // Sources resolve against a placeholder origin, so they come out as URL paths of this server.
     const base = new URL(urlPath, 'http://devpush.invalid');
+    const { TraceMap } = await loadTraceMapping();
     if (reference.startsWith('data:')) return { map: new TraceMap(decodeDataUrl(reference), base.href), code };
     const mapUrl = new URL(reference, base);
     if (mapUrl.origin !== base.origin) return { map: null, code };

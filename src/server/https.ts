@@ -4,14 +4,17 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
-import { createSecureServer, type Http2SecureServer } from 'node:http2';
+import type { Http2SecureServer } from 'node:http2';
+import { createRequire } from 'node:module';
 import { isIP, type Socket } from 'node:net';
-import { createSecureContext } from 'node:tls';
 import os, { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/types.js';
 import { DevpushError } from '../errors.js';
 import { isWildcardHost } from './guard.js';
+
+// node:http2 and node:tls are read only with --https: a plain server does not load them at start-up.
+const requireBuiltin = createRequire(import.meta.url);
 
 export interface TlsFiles {
   key: string;
@@ -64,7 +67,7 @@ async function readGiven(certFile: string, keyFile: string): Promise<TlsFiles> {
     throw new DevpushError(`server.https.key: ${keyFile} holds no PEM private key (or it needs a passphrase).`);
   }
   try {
-    createSecureContext({ cert, key });
+    (requireBuiltin('node:tls') as typeof import('node:tls')).createSecureContext({ cert, key });
   } catch {
     throw new DevpushError(`server.https.key: ${keyFile} is not the key of the certificate ${certFile}.`);
   }
@@ -139,6 +142,7 @@ export function createTlsServer(
   options: ServerOptions,
   onRequest: (req: IncomingMessage, res: ServerResponse) => void,
 ): { server: Http2SecureServer; closeAll(): void } {
+  const { createSecureServer } = requireBuiltin('node:http2') as typeof import('node:http2');
   const server = createSecureServer({ ...options, key: tls.key, cert: tls.cert, allowHTTP1: true });
   // The compatibility objects mirror node:http's for everything devpush uses (headers, socket, writeHead, streaming).
   server.on('request', onRequest as unknown as (...args: unknown[]) => void);

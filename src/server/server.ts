@@ -14,7 +14,6 @@ import { exposureWarning } from './exposure.js';
 import { Guard } from './guard.js';
 import { createHttpServer, listenOn } from './http.js';
 import { certificateNames, loadTls, trustHint } from './https.js';
-import { Forwarder, pointsAtSelf } from '../proxy/forward.js';
 import { DevpushError } from '../errors.js';
 import { injectTag } from './inject.js';
 import { SiteAccess } from './lookup.js';
@@ -159,16 +158,18 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   // A page of the folder also gets modulepreload links for its modules' whole static graph.
   const injectClient = async (html: string, urlPath: string) =>
     injectTag(html, `${modules ? await modules.responder.preloadTags(html, urlPath) : ''}${clientTag(html, urlPath)}`);
-  const forwarder =
-    options.backend || options.proxy.length
-      ? new Forwarder({
-          backend: options.backend,
-          rules: options.proxy,
-          scheme: tls ? 'https' : 'http',
-          clientTag,
-          log,
-        })
-      : null;
+  // The proxy (http-proxy-3 and its agents) is loaded only when the config asks for one: an idle static
+  // server does not pay for it at start or in memory.
+  const proxying = options.backend || options.proxy.length ? await import('../proxy/forward.js') : null;
+  const forwarder = proxying
+    ? new proxying.Forwarder({
+        backend: options.backend,
+        rules: options.proxy,
+        scheme: tls ? 'https' : 'http',
+        clientTag,
+        log,
+      })
+    : null;
   // Cross-origin reads of the client and channel are allowed for listed (default: localhost) origins only.
   const corsHeaders = (req: IncomingMessage): Record<string, string> => {
     const origin = req.headers.origin;
@@ -219,7 +220,7 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   const listening = await listenOn(http, options, log, tls ? 'https' : 'http');
   port = listening.port;
   const { url } = listening;
-  if (options.backend && pointsAtSelf(options.backend.target, port)) {
+  if (options.backend && proxying?.pointsAtSelf(options.backend.target, port)) {
     http.close();
     throw new DevpushError(
       `server.backend ${options.backend.target} is devpush itself (port ${port}): proxying would loop. Start the backend on its own port, or give devpush another --port.`,
