@@ -1,6 +1,7 @@
 import { ASSET_VERSION_PARAM, type ServerMessage } from '../src/protocol.js';
 import { hotRuntime, hotUpdate } from './hot-bridge.js';
 import { clearOverlay, showOverlay } from './overlay.js';
+import { interimText } from './style-text.js';
 
 /** Applies one message to the page. The switch is exhaustive: a new kind fails the type check here. */
 export function apply(message: ServerMessage): void {
@@ -11,7 +12,7 @@ export function apply(message: ServerMessage): void {
       location.reload();
       return;
     case 'css':
-      swapStylesheets(message.paths, message.version);
+      swapStylesheets(message.paths, message.version, message.texts);
       return;
     case 'img':
       swapImages(message.paths, message.version);
@@ -47,6 +48,9 @@ function pathOf(href: string): string {
   return new URL(href, location.href).pathname;
 }
 
+/** The <style> showing a link's new text while its clone loads (removed with the old link). */
+const interims = new WeakMap<HTMLLinkElement, HTMLStyleElement>();
+
 /** Swaps whose new file failed to load (a cut, a proxy's 502): tried again when the channel is back. */
 const failedLinks = new Map<HTMLLinkElement, number>();
 const failedImages = new Map<HTMLImageElement, number>();
@@ -76,20 +80,47 @@ function linksServing(path: string, links: HTMLLinkElement[]): HTMLLinkElement[]
  * that fails to load goes and the old one stays. A CSS file no <link> names (reached through @import, or
  * served under another name) refreshes every stylesheet.
  */
-function swapStylesheets(paths: string[], version: number): void {
+function swapStylesheets(paths: string[], version: number, texts: Record<string, string> = {}): void {
   const links = [...document.querySelectorAll<HTMLLinkElement>('link[rel~="stylesheet"][href]')].filter(
     (link) => !link.dataset.devpushStale,
   );
-  const matching = [...new Set(paths.flatMap((path) => linksServing(path, links)))];
-  for (const link of matching.length ? matching : links) swapLink(link, version);
+  const matching = new Map<HTMLLinkElement, string | undefined>();
+  for (const path of paths) for (const link of linksServing(path, links)) matching.set(link, texts[path]);
+  if (matching.size === 0) for (const link of links) swapLink(link, version);
+  for (const [link, text] of matching) swapLink(link, version, text);
 }
 
-function swapLink(link: HTMLLinkElement, version: number): void {
+/**
+ * The new text, when the message carried it, is shown at once by a <style> right after the old link
+ * (so it wins where they differ, in the same place of the cascade); the old link stays until the clone
+ * has loaded, so a <style> the page's CSP refuses costs nothing but the head start.
+ */
+function showInterim(link: HTMLLinkElement, text: string | undefined): void {
+  const css = text === undefined ? null : interimText(text, link.href);
+  if (css === null) return; // one shown before stays until the clone has loaded
+  interims.get(link)?.remove();
+  const style = document.createElement('style');
+  style.dataset.devpushInterim = '';
+  if (link.media) style.media = link.media;
+  style.textContent = css;
+  link.after(style);
+  interims.set(link, style);
+}
+
+function swapLink(link: HTMLLinkElement, version: number, text?: string): void {
   failedLinks.delete(link);
   const fresh = link.cloneNode() as HTMLLinkElement;
   fresh.href = withVersion(link.href, version);
   link.dataset.devpushStale = '1';
-  fresh.addEventListener('load', () => link.remove(), { once: true });
+  showInterim(link, text);
+  fresh.addEventListener(
+    'load',
+    () => {
+      link.remove();
+      interims.get(link)?.remove();
+    },
+    { once: true },
+  );
   fresh.addEventListener(
     'error',
     () => {
@@ -100,7 +131,7 @@ function swapLink(link: HTMLLinkElement, version: number): void {
     },
     { once: true },
   );
-  link.after(fresh);
+  (interims.get(link) ?? link).after(fresh);
 }
 
 /** Each image is loaded aside first and shown only once it loaded: a failed load leaves the old one. */

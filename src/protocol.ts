@@ -252,6 +252,11 @@ export interface CssMessage extends Base {
   kind: 'css';
   paths: string[];
   version: number;
+  /**
+   * The new text of small plain stylesheets among `paths` (path → text), so a page can show it before
+   * its `<link>` has fetched the file again.
+   */
+  texts?: Record<string, string>;
 }
 
 /** Images (URL paths) to swap in place. */

@@ -1,4 +1,7 @@
-import { emitKeypressEvents } from 'node:readline';
+import { createRequire } from 'node:module';
+
+// node:readline only in a terminal: a server started by a script or a test does not load it.
+const requireBuiltin = createRequire(import.meta.url);
 
 export interface Shortcut {
   key: string;
@@ -18,7 +21,7 @@ export function bindShortcuts(
   onError: (error: unknown) => void,
 ): () => void {
   if (!input.isTTY) return () => {};
-  emitKeypressEvents(input);
+  (requireBuiltin('node:readline') as typeof import('node:readline')).emitKeypressEvents(input);
   input.setRawMode(true);
   input.resume();
   const onKey = (text: string | undefined, key: { name?: string; ctrl?: boolean } | undefined) => {

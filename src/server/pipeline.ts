@@ -9,6 +9,7 @@ import type { BuildProblem, ChangeSummary, Publishable, ReplayableMessage } from
 import { describeChange, summarize } from '../status/change-log.js';
 import type { ChangeSet } from '../watch/coalesce.js';
 import { urlPathOf } from './static.js';
+import { styleTexts } from './style-texts.js';
 import { idsBetween, preciseNow, RecentTimings } from './timing.js';
 import { isInside } from '../fs/inside.js';
 
@@ -34,6 +35,8 @@ interface Plan {
   reload: string[];
   css: string[];
   img: string[];
+  /** Plain stylesheets of the folder among `css`: URL path → file (their text may go with the message). */
+  cssFiles?: Map<string, string>;
 }
 
 /**
@@ -85,6 +88,8 @@ export class Pipeline {
       this.classify(file, event, plan);
     }
     const effects = await this.builder.rebuild(changes);
+    // Unused when the set ends in a reload (a build effect or the module side may still ask for one).
+    const texts = plan.cssFiles && !plan.reload.length ? styleTexts(plan.cssFiles) : undefined;
     const builtAt = preciseNow();
     const cpuBefore = process.cpuUsage();
     const idBefore = this.hub.currentId;
@@ -93,7 +98,7 @@ export class Pipeline {
       this.log.info(`full reload: ${moduleOutcome.reload}`);
       plan.reload.push(...moduleOutcome.claimed);
     }
-    this.publish(plan, moduleOutcome);
+    this.publish(plan, moduleOutcome, texts);
     const cpu = process.cpuUsage(cpuBefore);
     const publishedAt = preciseNow();
     this.report(changes, effects, publishedAt);
@@ -131,8 +136,11 @@ export class Pipeline {
         ? urlPathOf(this.root, file)
         : outsideName(this.root, file);
     if (inside && SOURCE_ENTRY.test(file)) return; // a source no entry uses: nothing on the page changed
-    if (event === 'change' && inside && /\.css$/i.test(file)) plan.css.push(url);
-    else if (event === 'change' && inside && IMAGE.test(file)) plan.img.push(url);
+    if (event === 'change' && inside && /\.css$/i.test(file)) {
+      plan.css.push(url);
+      plan.cssFiles ??= new Map();
+      plan.cssFiles.set(url, file);
+    } else if (event === 'change' && inside && IMAGE.test(file)) plan.img.push(url);
     else plan.reload.push(url);
   }
 
@@ -211,7 +219,7 @@ export class Pipeline {
     this.send({ kind: 'error', source: url, errors: problems }, key);
   }
 
-  private publish(plan: Plan, modules: ModuleOutcome | null = null): void {
+  private publish(plan: Plan, modules: ModuleOutcome | null = null, texts?: Record<string, string>): void {
     if (!plan.reload.length && modules?.changed.length && modules.modules.length)
       this.send({ kind: 'update', changed: modules.changed, modules: modules.modules });
     if (plan.reload.length) {
@@ -221,7 +229,7 @@ export class Pipeline {
       return;
     }
     this.version++;
-    if (plan.css.length) this.send({ kind: 'css', paths: plan.css, version: this.version });
+    if (plan.css.length) this.send({ kind: 'css', paths: plan.css, version: this.version, ...(texts && { texts }) });
     if (plan.img.length) this.send({ kind: 'img', paths: plan.img, version: this.version });
   }
 }

@@ -1,4 +1,8 @@
 import { preciseNow } from './clock.js';
+import { isFirstSightCandidate, type Peek } from './first-sight.js';
+
+/** How long a first sight waits for a file saved together with it (ms). */
+const FIRST_SIGHT_DELAY_MS = 1;
 
 export type FileEvent = 'add' | 'change' | 'unlink' | 'addDir' | 'unlinkDir';
 
@@ -104,11 +108,18 @@ export class Coalescer {
   private settling = false;
   private again: 'no' | 'soon' | 'forced' = 'no';
   private disposed = false;
+  /** First sight (first-sight.ts): a peek is running, another was asked for meanwhile, it was given up. */
+  private peeking = false;
+  private peekAgain = false;
+  private peekDone = false;
+  /** Paths this burst already sent at first sight: the check after the quiet window sends them again only if changed. */
+  private sentEarly = new Set<string>();
 
   constructor(
     private readonly options: CoalesceOptions,
     private readonly settle: Settle,
     private readonly flush: (changes: ChangeSet) => void,
+    private readonly peek: Peek | null = null,
   ) {}
 
   add(event: Observed, file: string): void {
@@ -123,6 +134,7 @@ export class Coalescer {
     }
     this.verdicts.delete(file);
     this.noteActivity();
+    if (merged !== null) this.firstSight(file);
   }
 
   /** A sign of writing that is not a change of its own (a raw event on a file not known yet): keeps an open burst open. */
@@ -203,6 +215,66 @@ export class Coalescer {
     this.emit(new Set([...unchecked, ...holding]));
   }
 
+  /**
+   * A lone stylesheet of a burst that follows no other may go out at the first sight of complete-looking
+   * bytes. Gives up for the burst once the file is seen emptied (a writer may be filling it) or a second
+   * path joins; the check after the quiet window runs as always and sends it again only if it changed.
+   */
+  private firstSight(file: string): void {
+    if (!this.peek || this.peekDone || this.sentEarly.has(file) || !isFirstSightCandidate(file)) return;
+    if (this.pending.size !== 1 || this.followsAnother || (this.settling && !this.peeking)) return;
+    if (this.peeking) {
+      this.peekAgain = true;
+      return;
+    }
+    // A moment later, after the events read with this one: a file saved together with it (a page, in
+    // a "save all" or a formatter run) usually arrives by then, and the two go out as one reload.
+    this.peeking = this.settling = true;
+    setTimeout(() => void this.runPeek(file), FIRST_SIGHT_DELAY_MS);
+  }
+
+  private async runPeek(file: string): Promise<void> {
+    const change = this.pending.get(file);
+    const started = performance.now();
+    let result: Awaited<ReturnType<Peek>> = { kind: 'none' };
+    try {
+      if (change && this.peek && !this.disposed && this.pending.size === 1) result = await this.peek(file, change);
+    } catch {
+      // The check after the quiet window reads it again and reports any error.
+    } finally {
+      this.peeking = this.settling = false;
+      this.settleMs += performance.now() - started;
+    }
+    if (this.disposed) return;
+    const alone = this.pending.size === 1 && this.pending.has(file);
+    if (result.kind === 'empty' || !alone) this.peekDone = true;
+    if (result.kind === 'send' && alone) {
+      this.sentEarly.add(file);
+      const timing = this.timingNow(0);
+      this.lastFlushAt = timing.flushedAt;
+      this.flush(changeSet([[file, result.event]], timing));
+    } else if (this.peekAgain && !this.peekDone) {
+      this.peekAgain = false;
+      this.peeking = this.settling = true;
+      return this.runPeek(file);
+    }
+    this.peekAgain = false;
+    const again = this.again;
+    this.again = 'no';
+    if (again !== 'no') void this.attempt(again === 'forced');
+  }
+
+  private timingNow(unchanged: number): BatchTiming {
+    return {
+      firstEventAt: this.firstEventAt,
+      lastEventAt: this.lastEventAt,
+      flushedAt: preciseNow(),
+      settleMs: this.settleMs,
+      events: this.events,
+      unchanged,
+    };
+  }
+
   private async check(toCheck: Map<string, PendingChange>, force: boolean): Promise<void> {
     this.settling = true;
     const started = performance.now();
@@ -216,7 +288,8 @@ export class Coalescer {
     for (const [file, verdict] of verdicts) {
       if (verdict.kind === 'report') this.changed.set(file, verdict.event);
       // A no-op save, as opposed to a touch (a late notification of a write already sent) found as it was.
-      if (verdict.kind === 'skip' && !this.changed.has(file) && toCheck.get(file)?.event !== 'touch') this.unchanged++;
+      const skipped = verdict.kind === 'skip' && !this.changed.has(file) && !this.sentEarly.has(file);
+      if (skipped && toCheck.get(file)?.event !== 'touch') this.unchanged++;
       // A path with a newer event than the one checked is checked again.
       if (this.pending.get(file) === toCheck.get(file)) this.verdicts.set(file, verdict);
     }
@@ -226,14 +299,7 @@ export class Coalescer {
   private emit(carryOver: ReadonlySet<string>): void {
     const entries: [string, FileEvent][] = [];
     for (const [file, event] of this.changed) if (!carryOver.has(file)) entries.push([file, event]);
-    const timing: BatchTiming = {
-      firstEventAt: this.firstEventAt,
-      lastEventAt: this.lastEventAt,
-      flushedAt: preciseNow(),
-      settleMs: this.settleMs,
-      events: this.events,
-      unchanged: this.unchanged,
-    };
+    const timing = this.timingNow(this.unchanged);
     if (entries.length > 0) this.lastFlushAt = timing.flushedAt;
     const next = new Map([...this.pending].filter(([file]) => carryOver.has(file)));
     this.clearTimers();
@@ -241,6 +307,8 @@ export class Coalescer {
     this.verdicts = new Map();
     this.changed = new Map([...this.changed].filter(([file]) => carryOver.has(file)));
     this.events = this.settleMs = this.unchanged = 0;
+    this.sentEarly = new Set();
+    this.peekDone = this.peekAgain = false;
     this.flush(changeSet(entries, timing));
     for (const [file, change] of next) this.add(change.event, file);
   }

@@ -5,7 +5,9 @@ import type { IgnoreMatcher } from '../config/types.js';
 import { Coalescer, type ChangeSet, type CoalesceOptions, type FileEvent } from './coalesce.js';
 import { ContentIndex } from './contents.js';
 import { createIgnore } from './ignore.js';
+import { createPeek } from './first-sight.js';
 import { createSettle, DEFAULT_SETTLE, type SettleOptions } from './settle.js';
+import { WriterHabits } from './writers.js';
 
 /** Everything the engine needs; all of it can cross into a worker thread except function matchers. */
 export interface EngineOptions {
@@ -80,7 +82,14 @@ export function startEngine(options: EngineOptions, on: EngineEvents): Engine {
     on.problem(message);
   };
   const index = new ContentIndex();
-  const coalescer = new Coalescer(tuning, createSettle(index, tuning, problem), (changes) => on.changes(changes));
+  const writers = new WriterHabits(tuning);
+  const coalescer = new Coalescer(
+    tuning,
+    createSettle(index, tuning, problem, writers),
+    (changes) => on.changes(changes),
+    // Polling sees a file late and on its own timer: no first sight worth having there.
+    options.usePolling ? null : createPeek(index, writers),
+  );
   const watcher: FSWatcher = watch(bases, {
     ignored: (file: string) => ignored(file),
     ignoreInitial: true,

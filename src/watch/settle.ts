@@ -41,9 +41,8 @@ export function createSettle(
   index: ContentIndex,
   options: SettleOptions,
   onError: (error: unknown, file: string) => void,
+  writers = new WriterHabits(options),
 ): Settle {
-  const writers = new WriterHabits(options);
-
   async function verdictFor(file: string, change: PendingChange, maxWaitOver: boolean): Promise<Verdict> {
     const { event } = change;
     if (event === 'addDir' || event === 'unlinkDir') return REPORT(event);

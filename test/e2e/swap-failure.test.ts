@@ -56,7 +56,8 @@ describe('a swap whose new file fails to load', () => {
       failed++;
       return route.abort('connectionfailed');
     });
-    writeFileSync(path.join(root, 'style.css'), 'h1 { color: rgb(0, 128, 0); }');
+    // Larger than the text that rides with a message (server/style-texts.ts): the page has only the fetch.
+    writeFileSync(path.join(root, 'style.css'), `h1 { color: rgb(0, 128, 0); }\n/* ${'x'.repeat(40_000)} */\n`);
     await expect.poll(() => failed, { timeout: 10_000 }).toBeGreaterThan(0);
     // The failed clone is gone and the old link is still there, styling the page.
     await expect.poll(links).toEqual([expect.stringMatching(/\/style\.css$/)]);

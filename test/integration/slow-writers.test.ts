@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { ServerMessage } from '../../src/protocol.js';
+import type { CssMessage, ServerMessage } from '../../src/protocol.js';
 import { removeTempProjects } from '../helpers/fixture.js';
 import { closeWatchedSites, sleep, watchedSite, type WatchedSite } from '../helpers/watch.js';
 
@@ -72,6 +72,8 @@ describe('slow writers: truncate, empty for a moment, chunks with pauses', () =>
     const messages = await site.settle(1);
     expect(messages).toMatchObject([{ kind: 'css', paths: ['/style.css'] }]);
     expect(await Promise.all(seen)).toEqual([final]);
+    // The text that rides with the message (small stylesheets) is the final one too.
+    expect((messages[0] as CssMessage).texts).toEqual({ '/style.css': final });
   });
 
   it('sends a new file once, complete, when it is created empty and written slowly', async () => {
