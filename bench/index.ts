@@ -8,6 +8,7 @@ import { preciseNow } from './clock.js';
 import { REPO_ROOT } from './devpush.js';
 import { notAvailable, type Figure } from './figure.js';
 import { burst } from './figures/burst.js';
+import { chaos } from './figures/chaos.js';
 import { coldStart } from './figures/cold-start.js';
 import { fallback } from './figures/fallback.js';
 import { leaks } from './figures/leaks.js';
@@ -35,6 +36,7 @@ const GROUPS: Group[] = [
   { key: 'burst', title: 'burst (a checkout)', needsBrowser: true, run: burst },
   { key: 'fanout', title: 'channel fan-out', needsBrowser: false, run: fanout },
   { key: 'fallback', title: 'fallback discovery (Chromium)', needsBrowser: true, run: fallback },
+  { key: 'chaos', title: 'exactly once under cuts', needsBrowser: false, run: chaos },
   { key: 'cold', title: 'cold start', needsBrowser: false, run: coldStart },
   { key: 'leaks', title: 'leaks', needsBrowser: false, run: leaks },
   { key: 'hmr', title: 'HMR (Chromium)', needsBrowser: true, run: hmr },

@@ -3,6 +3,7 @@ import { DevpushProcess } from '../devpush.js';
 import { measured, single, type Figure } from '../figure.js';
 import { staticProject, tsProject, type Project } from '../projects.js';
 import type { Settings } from '../settings.js';
+import { round } from '../stats.js';
 
 const GROUP = 'cold start';
 const MiB = 2 ** 20;
@@ -56,23 +57,28 @@ export async function coldStart(settings: Settings): Promise<Figure[]> {
     await b.server.stop();
   }
   const figures = [
-    measured(GROUP, 'static folder: start → first 200 on /', 'ms', staticTimes, { target: { stat: 'p50', max: 120 } }),
+    measured(GROUP, 'static folder: start → first 200 on /', 'ms', staticTimes, { target: { stat: 'p50', max: 100 } }),
     measured(GROUP, 'TS-entry folder: start → first 200 on /', 'ms', tsTimes),
     measured(GROUP, 'TS-entry folder: start → first 200 on the entry', 'ms', entryTimes),
   ];
   if (idle) {
     figures.push(
       single(GROUP, 'idle RSS, static folder', 'MiB', idle.rss / MiB, {
-        target: { stat: 'value', max: 60 },
+        target: { stat: 'value', max: 55 },
         detail: { heapUsedMiB: idle.heap / MiB },
       }),
     );
   }
   if (tsIdle) {
+    // devpush's process and esbuild's service (its child), as a user's memory meter counts them.
     figures.push(
-      single(GROUP, 'idle RSS, TS-entry folder (node)', 'MiB', tsIdle.rss / MiB, {
-        detail: { withEsbuildServiceMiB: tsIdle.tree === undefined ? null : tsIdle.tree / MiB },
-      }),
+      tsIdle.tree === undefined
+        ? single(GROUP, 'idle RSS, TS-entry folder (node only)', 'MiB', tsIdle.rss / MiB)
+        : single(GROUP, 'idle RSS, TS-entry folder (devpush + esbuild)', 'MiB', tsIdle.tree / MiB, {
+            target: { stat: 'value', max: 70 },
+            note: `devpush ${round(tsIdle.rss / MiB)} MiB + esbuild's service ${round((tsIdle.tree - tsIdle.rss) / MiB)} MiB`,
+            detail: { nodeMiB: tsIdle.rss / MiB },
+          }),
     );
   }
   return figures;

@@ -25,7 +25,7 @@ function cases(): Case[] {
   return [
     {
       name: 'CSS swap',
-      target: { stat: 'p50', max: 10 },
+      target: { stat: 'p50', max: 8 },
       project: site,
       edit: (n) => site.write('style.css', stylesheet(n)),
       shows: (n) => ({ color: colorFor(n) }),
