@@ -2,7 +2,8 @@
 // cannot register components and hook signatures, so oxc-transform does this step whole (types stripped,
 // JSX compiled for development, `$RefreshReg$`/`$RefreshSig$` calls added); the esbuild step after it only
 // applies `define` and the target. The page side is client/react-refresh.ts, served at `routePath('refresh')`.
-import { init, parse } from 'es-module-lexer';
+import { parse } from 'es-module-lexer';
+import { lexerReady } from './lexer.js';
 import type { OxcError, TransformOptions } from 'oxc-transform';
 import { compilerOptionsFor } from '../bundle/tsconfig.js';
 import { routePath } from '../protocol.js';
@@ -72,7 +73,7 @@ function wrap(code: string, url: string, hasExports: boolean): string {
 
 /** Whether the module exports anything at run time (type-only exports are gone after oxc). */
 async function hasExports(code: string): Promise<boolean> {
-  await init;
+  await lexerReady;
   const [, exports] = parse(code);
   return exports.length > 0;
 }
