@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { ResolvedConfig } from '../config/types.js';
 import type { BuildProblem, ModuleVersion } from '../protocol.js';
 import type { FileAccess } from '../server/paths.js';
+import { forgetTsconfigs, isTsconfigFile } from '../bundle/tsconfig.js';
+import { isInside } from '../fs/inside.js';
 import { DependencyBundle, LOCK_FILES } from './deps.js';
 import { ModuleGraph } from './graph.js';
 import {
@@ -238,6 +240,12 @@ export class ModuleServer {
         await this.deps.refresh().catch(() => {});
         continue;
       }
+      if (isTsconfigFile(file) && isInside(this.options.root, file)) {
+        outcome.claimed.add(file);
+        outcome.reload ??= `${path.basename(file)} changed: every module was transformed again`;
+        await this.transformAllAgain(changedUrls);
+        continue;
+      }
       for (const url of this.byFile.get(file) ?? []) {
         const state = this.states.get(url) as ModuleState;
         // An imported image is only its URL: a save changes the file, not the module; the static rules swap it.
@@ -272,6 +280,16 @@ export class ModuleServer {
     for (const [url, version] of this.versions)
       if (previous.get(url) !== version) outcome.modules.push({ path: url, version });
     return outcome;
+  }
+
+  /** A tsconfig changed: its jsx, decorator and path options may change any module's code. */
+  private async transformAllAgain(changedUrls: Set<string>): Promise<void> {
+    forgetTsconfigs();
+    this.transforms.clear();
+    for (const state of this.states.values()) {
+      if (await loadState(state, this.context, this.transforms, true).catch(() => false)) changedUrls.add(state.url);
+      this.afterLoad(state);
+    }
   }
 
   /** Hashes again what `changed` (and modules loaded or forgotten since) can move: they and their importers. */

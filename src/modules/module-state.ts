@@ -54,6 +54,11 @@ export class TransformCache {
     this.byModule.set(url, kept);
   }
 
+  /** Forgets every transform (they were made under a tsconfig that changed). */
+  clear(): void {
+    this.byModule.clear();
+  }
+
   /** How many transforms are held, over all modules. */
   get size(): number {
     let total = 0;
