@@ -13,11 +13,10 @@ import { CLIENT_MARKER, injectTag } from '../server/inject.js';
 const MAX_HELD_BYTES = 1 << 20;
 const HEAD_CLOSE = '</head';
 /**
- * What a pasted snippet's `<script` becomes below the injected client: the first of two `type`
- * attributes wins, so the browser neither fetches nor runs it, and the page's markup says why.
+ * What a pasted snippet's start tag becomes below the injected client: a data block with no `src`, which
+ * the browser neither fetches (its preload scanner included) nor runs; the page's markup says why.
  */
-export const INERT_SNIPPET_OPEN =
-  '<script type="text/plain" data-devpush-inert="devpush injected its client in the head"';
+export const INERT_SNIPPET = '<script type="text/plain" data-devpush-inert="devpush injected its client in the head">';
 
 /** Makes the tag for a page from what has been seen of it (entry stylesheets named in the head). */
 export type TagFor = (seen: string) => string;
@@ -75,9 +74,9 @@ export class InjectStream extends Transform {
     if (!end && ready === text.length && text.endsWith('<')) ready--;
     let out = '';
     let from = 0;
-    for (const at of snippets.filter((start) => start < ready)) {
-      out += text.slice(from, at) + INERT_SNIPPET_OPEN;
-      from = at + '<script'.length;
+    for (const { start, end } of snippets.filter((tag) => tag.start < ready)) {
+      out += text.slice(from, start) + INERT_SNIPPET;
+      from = end;
     }
     this.send(out + text.slice(from, ready));
     this.held = text.slice(ready);
@@ -97,9 +96,9 @@ export class InjectStream extends Transform {
 
 /** Where the head closes, where the page's own client scripts start (a pasted snippet), what is unfinished. */
 function landmarks(html: string) {
-  const snippets: number[] = [];
+  const snippets: { start: number; end: number }[] = [];
   const { headClose, unterminated } = scanHtml(html, ({ name, text, start }) => {
-    if (name === 'script' && text.includes(CLIENT_MARKER)) snippets.push(start);
+    if (name === 'script' && text.includes(CLIENT_MARKER)) snippets.push({ start, end: start + text.length });
   });
-  return { headClose, unterminated, snippets, clientAt: snippets[0] ?? -1 };
+  return { headClose, unterminated, snippets, clientAt: snippets[0]?.start ?? -1 };
 }
