@@ -85,13 +85,12 @@ export class BackendResponder {
     }
     const origins = this.origins(req);
     const headers = responseHeaders(proxyRes.headers, origins);
-    const status = proxyRes.statusCode ?? 502;
     const encoding = String(headers['content-encoding'] ?? 'identity').toLowerCase();
     const decoder = encoding === 'identity' ? null : DECODERS[encoding];
     const page = isPage(proxyRes, req);
     if (page && decoder === undefined) this.reportUndecodable(encoding, req.url ?? '/');
     if (!page || decoder === undefined) {
-      res.writeHead(status, proxyRes.statusMessage ?? '', headers);
+      writeHead(res, req, proxyRes, headers);
       pipeline(proxyRes, res, () => {});
       return;
     }
@@ -99,7 +98,7 @@ export class BackendResponder {
     for (const name of ['content-encoding', 'content-length', 'etag', 'last-modified']) delete headers[name];
     // The page carries the cursor of the moment it was served: a cached copy would replay old reloads.
     headers['cache-control'] = 'no-store';
-    res.writeHead(status, proxyRes.statusMessage ?? '', headers);
+    writeHead(res, req, proxyRes, headers);
     const urlPath = new URL(req.url ?? '/', 'http://x').pathname;
     const inject = new InjectStream((seen) => this.options.clientTag(seen, urlPath, nonces));
     const onEnd = (error: Error | null | undefined) => {
@@ -166,6 +165,13 @@ export class BackendResponder {
     }
     return { script: amended.nonce, style: amended.styleNonce };
   }
+}
+
+/** The backend's status line; HTTP/2 has no reason phrase (node warns in the terminal when given one). */
+function writeHead(res: ServerResponse, req: IncomingMessage, proxyRes: IncomingMessage, headers: OutgoingHttpHeaders) {
+  const status = proxyRes.statusCode ?? 502;
+  if (req.httpVersionMajor === 1) res.writeHead(status, proxyRes.statusMessage ?? '', headers);
+  else res.writeHead(status, headers);
 }
 
 function injectInto(html: string, clientTag: TagMaker): string {
