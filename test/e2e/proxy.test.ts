@@ -125,6 +125,14 @@ describe('proxy mode in Chromium', () => {
     writeFileSync(path.join(root, 'src/app.css'), '#styled { color: rgb(0, 128, 0); }');
     await expect.poll(() => styledColor(page), SLOW).toBe('rgb(0, 128, 0)');
     expect(await marker(page)).toBe(1);
+    // The error overlay's own <style> (in its shadow root) passes too: its panel is dark, not unstyled.
+    edit(root, 'src/self.ts', "'self-1';", "'self-1'\nconst = broken;");
+    const panel = () =>
+      page
+        .locator('devpush-overlay .panel')
+        .evaluate((el) => getComputedStyle(el).backgroundColor, undefined, { timeout: 500 })
+        .catch(() => null);
+    await expect.poll(panel, SLOW).toBe('rgb(30, 30, 30)');
     expect(console.filter((line) => line.includes('Content Security Policy'))).toEqual([]);
   });
 
