@@ -4,7 +4,8 @@
 // client nor devpush's styles; a pasted snippet does not make a second client; a backend that goes away
 // shows a notice that turns back into the page when it returns.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -34,11 +35,13 @@ afterAll(async () => {
   removeTempProjects();
 });
 
-async function proxyTo(root: string, target: string, bundle = false): Promise<string> {
+async function proxyTo(root: string, target: string, bundle = false, https = false): Promise<string> {
+  // A certificate made for the test, never the user's cache.
+  if (https) process.env.DEVPUSH_CACHE_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'devpush-cache-'));
   server = await createServer({
     root,
     configFile: false,
-    server: { port: 0, backend: target },
+    server: { port: 0, backend: target, https },
     build: { bundle },
     logLevel: 'silent',
   });
@@ -56,7 +59,8 @@ async function open(url: string): Promise<Page> {
 
 /** Opens a page of the backend's /app template (its module served by devpush) and counts its loads. */
 async function openApp(url: string): Promise<{ page: Page; loads(): number; console: string[] }> {
-  const page = await browser.newPage();
+  // Over https the test's own certificate is trusted by nothing: this page's context ignores that.
+  const page = await browser.newPage({ ignoreHTTPSErrors: url.startsWith('https:') });
   let loads = 0;
   const console: string[] = [];
   page.on('load', () => loads++);
@@ -115,6 +119,23 @@ describe('proxy mode in Chromium', () => {
     expect(loads()).toBe(2);
     expect(await marker(page)).toBeNull();
     expect(console.some((line) => line.includes('full reload') && line.includes('/src/plain.ts'))).toBe(true);
+  });
+
+  it('updates a backend page in place over HTTPS on h2, under its strict CSP', async () => {
+    const root = copyFixture('proxy-site');
+    backend = await startBackend(root);
+    const { page, loads } = await openApp(`${await proxyTo(root, backend.url, false, true)}app-csp`);
+    const protocol = () =>
+      page.evaluate(
+        () => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).nextHopProtocol,
+      );
+    expect(await protocol()).toBe('h2');
+    edit(root, 'src/self.ts', "'self-1'", "'self-2'");
+    await expect.poll(() => page.textContent('#self'), SLOW).toBe('self-2');
+    writeFileSync(path.join(root, 'src/app.css'), '#styled { color: rgb(0, 128, 0); }');
+    await expect.poll(() => styledColor(page), SLOW).toBe('rgb(0, 128, 0)');
+    expect(loads()).toBe(1);
+    expect(await marker(page)).toBe(1);
   });
 
   it("applies and updates a module's CSS under a strict style-src, with the page's nonce", async () => {
