@@ -74,9 +74,9 @@ export class InjectStream extends Transform {
     if (!end && ready === text.length && text.endsWith('<')) ready--;
     let out = '';
     let from = 0;
-    for (const { start, end } of snippets.filter((tag) => tag.start < ready)) {
-      out += text.slice(from, start) + INERT_SNIPPET;
-      from = end;
+    for (const snippet of snippets.filter((tag) => tag.start < ready)) {
+      out += text.slice(from, snippet.start) + INERT_SNIPPET;
+      from = snippet.end;
     }
     this.send(out + text.slice(from, ready));
     this.held = text.slice(ready);
