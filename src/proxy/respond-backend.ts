@@ -43,11 +43,32 @@ const DECODERS: Record<string, () => Transform> = {
 /** Encodings devpush can decode to inject into; a backend is not offered others for pages. */
 const DECODABLE = /^(gzip|x-gzip|deflate|br|identity)$/i;
 
-function isPage(proxyRes: IncomingMessage, req: IncomingMessage): boolean {
+/**
+ * Where a browser shows what it fetched as a page. HTML fetched by a script (htmx, Unpoly, `fetch`) is a
+ * fragment, not a page: it gets no client. Browsers send `Sec-Fetch-Dest` to localhost and over https;
+ * a request without it (plain http to a LAN address) is taken for a page.
+ */
+const PAGE_DESTINATIONS = /^(document|iframe|frame|embed|object)$/;
+
+/** What the backend answered: a page to inject into, HTML a script fetched, or anything else. */
+function kindOf(proxyRes: IncomingMessage, req: IncomingMessage): 'page' | 'fragment' | 'other' {
   const status = proxyRes.statusCode ?? 0;
-  if (req.method === 'HEAD' || status === 204 || status === 304 || status < 200) return false;
-  if (proxyRes.headers['content-length'] === '0') return false;
-  return /^\s*(text\/html|application\/xhtml\+xml)\s*(;|$)/i.test(proxyRes.headers['content-type'] ?? '');
+  if (req.method === 'HEAD' || status === 204 || status === 304 || status < 200) return 'other';
+  if (proxyRes.headers['content-length'] === '0') return 'other';
+  if (!/^\s*(text\/html|application\/xhtml\+xml)\s*(;|$)/i.test(proxyRes.headers['content-type'] ?? '')) return 'other';
+  const destination = req.headers['sec-fetch-dest'];
+  return destination && !PAGE_DESTINATIONS.test(destination) ? 'fragment' : 'page';
+}
+
+/** Adds `name` to the response's Vary, keeping what the backend put there. */
+function varyOn(headers: OutgoingHttpHeaders, name: string): void {
+  const vary =
+    headers.vary === undefined
+      ? []
+      : String(headers.vary)
+          .split(/\s*,\s*/)
+          .filter(Boolean);
+  if (!vary.some((v) => v === '*' || v.toLowerCase() === name.toLowerCase())) headers.vary = [...vary, name].join(', ');
 }
 
 export class BackendResponder {
@@ -87,8 +108,11 @@ export class BackendResponder {
     const headers = responseHeaders(proxyRes.headers, origins);
     const encoding = String(headers['content-encoding'] ?? 'identity').toLowerCase();
     const decoder = encoding === 'identity' ? null : DECODERS[encoding];
-    const page = isPage(proxyRes, req);
+    const kind = kindOf(proxyRes, req);
+    const page = kind === 'page';
     if (page && decoder === undefined) this.reportUndecodable(encoding, req.url ?? '/');
+    // The same URL is a page when navigated to: a cached fragment (no client) must not answer that.
+    if (kind === 'fragment') varyOn(headers, 'Sec-Fetch-Dest');
     if (!page || decoder === undefined) {
       writeHead(res, req, proxyRes, headers);
       pipeline(proxyRes, res, () => {});

@@ -185,6 +185,15 @@ describe('proxy mode in Chromium', () => {
     expect(clients[0]!.startsWith(`${base}__devpush/client.js`)).toBe(true);
   });
 
+  it('leaves HTML that a script of the page fetches without a client (htmx swaps, fetch)', async () => {
+    const root = copyFixture('proxy-site');
+    backend = await startBackend(root);
+    const { page } = await openApp(`${await proxyTo(root, backend.url)}app`);
+    const fetched = await page.evaluate(() => fetch('/app').then((response) => response.text()));
+    expect(fetched).toContain('<h1 id="title">Backend app</h1>');
+    expect(fetched).not.toContain('/__devpush/client.js');
+  });
+
   it('shows a notice while the backend is down and the page again once it is back', async () => {
     const root = copyFixture('proxy-site');
     backend = await startBackend(root);

@@ -40,6 +40,15 @@ describe('proxy mode: pages that are not the usual', () => {
     );
   });
 
+  it('leaves HTML a script fetched (htmx, fetch) as it came, and keeps it apart from the page in caches', async () => {
+    const fragment = await fetch(`${base}/gzip`, { headers: { 'sec-fetch-dest': 'empty' } });
+    expect(fragment.headers.get('etag')).toBe('"page"');
+    expect(fragment.headers.get('vary')).toBe('Sec-Fetch-Dest');
+    expect(await fragment.text()).not.toContain('/__devpush/client.js');
+    const navigation = await fetch(`${base}/gzip`, { headers: { 'sec-fetch-dest': 'document' } });
+    expect((await navigation.text()).match(TAG)).toHaveLength(1);
+  });
+
   it('passes a zstd page it cannot decode through untouched, and says why once', async () => {
     const sent = readFileSync(path.join(root, 'backend/page.html.zst'));
     for (let i = 0; i < 2; i++) {
