@@ -21,6 +21,8 @@ export interface ModuleServerOptions {
   hotUrl: string;
   /** A module's problems changed: a list to show, or null when it is fixed. */
   onProblems(url: string, problems: BuildProblem[] | null): void;
+  /** A one-line notice for the terminal (a set-up hint), each text once per run. */
+  onNotice(message: string): void;
 }
 
 /** What a change set asks of the pages, as far as modules go. */
@@ -51,7 +53,13 @@ export class ModuleServer {
   constructor(private readonly options: ModuleServerOptions) {
     this.deps = new DependencyBundle(options.root);
     const require = createRequire(path.join(options.root, 'package.json'));
+    const noticed = new Set<string>();
     this.context = {
+      noticeOnce(message) {
+        if (noticed.has(message)) return;
+        noticed.add(message);
+        options.onNotice(message);
+      },
       root: options.root,
       hotUrl: options.hotUrl,
       config: options.config,

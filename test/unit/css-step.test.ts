@@ -12,7 +12,7 @@ const HOT = '/__devpush/hot.js?v=test';
 
 async function transform(root: string, url: string): Promise<ModuleInput> {
   const config = await resolveConfig({ root });
-  const context: StepContext = { root, config, hotUrl: HOT, hasPackage: () => false };
+  const context: StepContext = { root, config, hotUrl: HOT, hasPackage: () => false, noticeOnce: () => {} };
   const file = path.join(root, url);
   const input: ModuleInput = { file, url, code: readFileSync(file, 'utf8'), lang: 'css' };
   expect(cssStep.applies(input, context)).toBe(true);
