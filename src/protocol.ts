@@ -18,6 +18,11 @@ export const CURSOR_PARAM = 'since';
  * (and its compiled code) across reloads.
  */
 export const CURSOR_ATTRIBUTE = 'data-devpush-since';
+/**
+ * `<meta property="csp-nonce" nonce="…">` (Vite's spelling): on a page whose CSP limits styles, the nonce
+ * the client and hot runtime put on the `<style>` elements they add.
+ */
+export const CSP_NONCE_META = 'csp-nonce';
 /** Query parameter naming the server run a client URL belongs to; such a URL may be cached for good. */
 export const BOOT_PARAM = 'v';
 /** Query parameter present when a client reconnects after having been connected (stats only). */

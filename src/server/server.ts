@@ -15,6 +15,7 @@ import { Guard } from './guard.js';
 import { createHttpServer, listenOn } from './http.js';
 import { certificateNames, loadTls, trustHint } from './https.js';
 import { Forwarder, pointsAtSelf } from '../proxy/forward.js';
+import { NO_NONCES, type PageNonces, styleNonceMeta } from '../proxy/respond-backend.js';
 import { DevpushError } from '../errors.js';
 import { injectTag } from './inject.js';
 import { SiteAccess } from './lookup.js';
@@ -149,13 +150,18 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   let watcher: Watcher | null = null;
 
   /** The tags a page gets: its entries' stylesheets and the client (with the page's CSP nonce, if any). */
-  const clientTag = (html: string, urlPath: string, nonce: string | null = null) => {
+  const clientTag = (html: string, urlPath: string, nonces: PageNonces = NO_NONCES) => {
     channel.warmUp();
     // With modules one by one, entry stylesheets are the modules' own business (no bundle to link).
-    const entryStyles = modules ? '' : builder.discover(html, urlPath).map(entryStylesheetTag).join('');
-    const nonceAttribute = nonce ? ` nonce="${nonce}"` : '';
+    const entryStyles = modules
+      ? ''
+      : builder
+          .discover(html, urlPath)
+          .map((url) => entryStylesheetTag(url, nonces.style))
+          .join('');
+    const nonceAttribute = nonces.script ? ` nonce="${nonces.script}"` : '';
     const client = `<script type="module"${nonceAttribute} src="${routePath('client')}?${BOOT_PARAM}=${hub.bootId}" ${CURSOR_ATTRIBUTE}="${hub.currentId}"></script>`;
-    return `${entryStyles}${client}`;
+    return `${styleNonceMeta(nonces.style)}${entryStyles}${client}`;
   };
   // A page of the folder also gets modulepreload links for its modules' whole static graph.
   const injectClient = async (html: string, urlPath: string) =>
