@@ -124,6 +124,8 @@ export const HOT_RUNTIME_KEY = '__devpush_hot_runtime';
 export const HOT_REPORT_KEY = '__devpush_hot_report';
 /** The event a page sends when an update found no boundary and it reloads: `{ reason }`; the terminal prints it. */
 export const HOT_RELOAD_EVENT = 'devpush:full-reload';
+/** The event a page sends for a warning the terminal should show too (`{ message }`): a CSS module class it lacks. */
+export const HOT_WARNING_EVENT = 'devpush:warning';
 
 /** A module that failed while an update re-ran it (or in its accept callback). */
 export interface HotFailure {

@@ -1,7 +1,9 @@
 // Imports with a query (see queries.ts) become their value at the front of the list: `?raw` the file's
-// text, `?url` its served URL, `?inline` a stylesheet's text (not applied to the page), `?worker` a
-// function that starts the file as a module worker (the worker's own URL is served as a module).
+// text, `?url` its served URL, `?inline` a stylesheet's text with its `@import`s inlined (not applied to
+// the page), `?worker` a function that starts the file as a module worker (the worker's own URL is
+// served as a module).
 import { IMPORT_PARAM } from '../protocol.js';
+import { bundleCss } from './css-step.js';
 import type { ModuleInput, TransformStep } from './steps.js';
 
 function exportDefault(input: ModuleInput, value: string): ModuleInput {
@@ -23,10 +25,12 @@ export const urlStep: TransformStep = {
 export const inlineStep: TransformStep = {
   name: 'inline',
   applies: (input) => input.query === 'inline',
-  async transform(input) {
+  async transform(input, context) {
     if (input.lang !== 'css')
       throw new Error(`${input.url}?inline: only stylesheets can be inlined; use ?raw for text`);
-    return exportDefault(input, input.code);
+    // As Vite gives it: one string with the `@import`s inlined and `url()`s pointing at served paths.
+    const { css, inputs } = await bundleCss(input.file, context);
+    return { ...exportDefault(input, css), inputs };
   },
 };
 

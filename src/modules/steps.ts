@@ -10,6 +10,7 @@ import { envStep } from './env-step.js';
 import { globStep } from './glob-step.js';
 import { esbuildStep } from './esbuild-step.js';
 import { cssStep } from './css-step.js';
+import { cssModuleImportsStep } from './css-module-imports-step.js';
 import { refreshStep } from './refresh-step.js';
 
 /** The language a module is in at some point of the list. 'asset': any other file imported by a module. */
@@ -56,6 +57,7 @@ export const TRANSFORM_STEPS: readonly TransformStep[] = [
   envStep,
   assetUrlStep,
   globStep,
+  cssModuleImportsStep,
   cssStep,
   jsonStep,
   assetStep,
