@@ -2,6 +2,7 @@
 // text, `?url` its served URL, `?inline` a stylesheet's text with its `@import`s inlined (not applied to
 // the page), `?worker` a function that starts the file as a module worker (the worker's own URL is
 // served as a module).
+import { createHash } from 'node:crypto';
 import { IMPORT_PARAM } from '../protocol.js';
 import { bundleCss } from './css-step.js';
 import type { ModuleInput, TransformStep } from './steps.js';
@@ -19,7 +20,12 @@ export const rawStep: TransformStep = {
 export const urlStep: TransformStep = {
   name: 'url',
   applies: (input) => input.query === 'url',
-  transform: async (input) => exportDefault(input, input.url),
+  async transform(input) {
+    // The URL never changes; the file's hash in a comment moves the module's version when the file does.
+    const output = exportDefault(input, input.url);
+    const hash = createHash('sha256').update(input.code).digest('hex').slice(0, 16);
+    return { ...output, code: `${output.code}// file ${hash}\n` };
+  },
 };
 
 export const inlineStep: TransformStep = {
