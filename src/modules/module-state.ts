@@ -9,7 +9,7 @@ import { type ImportSite, importSites, lexerReady } from './lexer.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { type ImportQuery, parseModuleId } from './queries.js';
 import { type ResolveOptions, type Resolution, resolveSpecifier } from './resolve.js';
-import { langOf, type ModuleLang, runSteps, type StepContext } from './steps.js';
+import { configFingerprint, langOf, type ModuleLang, runSteps, type StepContext } from './steps.js';
 
 export interface Transformed {
   code: string;
@@ -33,7 +33,7 @@ export interface ModuleState {
 }
 
 const CACHE_LIMIT = 4000;
-/** Transforms by (url, source hash): a save that goes back to earlier bytes costs nothing. */
+/** Transforms by (url, source hash, config): a save that goes back to earlier bytes costs nothing. */
 const transformCache = new Map<string, Transformed>();
 
 function sha(data: string | Buffer): string {
@@ -57,7 +57,7 @@ export async function loadState(state: ModuleState, context: StepContext, force 
   const sourceHash = sha(source);
   if (!force && sourceHash === state.sourceHash && (state.good || state.problems)) return false;
   state.sourceHash = sourceHash;
-  const key = `${state.url}\0${sourceHash}`;
+  const key = `${state.url}\0${sourceHash}\0${configFingerprint(context.config)}`;
   let transformed = force ? undefined : transformCache.get(key);
   if (!transformed) {
     try {

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/load.js';
 import type { UserConfig } from '../../src/config/types.js';
 import { cssStep } from '../../src/modules/css-step.js';
-import type { ModuleInput, StepContext } from '../../src/modules/steps.js';
+import { configFingerprint, type ModuleInput, type StepContext } from '../../src/modules/steps.js';
 import { copyFixture, removeTempProjects } from '../helpers/fixture.js';
 
 afterAll(removeTempProjects);
@@ -170,5 +170,13 @@ describe('CSS step on the css-imports fixture', () => {
     expect(warnings).toEqual([
       '[devpush] /src/card.module.css defines no class "missing" (it reads as undefined). Its classes: card, card-title, cardTitle, default.',
     ]);
+  });
+
+  it('keys cached transforms by the css.modules options too (a saved config restarts in the same process)', async () => {
+    const a = await resolveConfig({ root, css: { modules: { generateScopedName: (name) => `a-${name}` } } });
+    const b = await resolveConfig({ root, css: { modules: { generateScopedName: (name) => `b-${name}` } } });
+    const again = await resolveConfig({ root, css: { modules: { generateScopedName: (name) => `a-${name}` } } });
+    expect(configFingerprint(a)).not.toBe(configFingerprint(b));
+    expect(configFingerprint(a)).toBe(configFingerprint(again));
   });
 });
