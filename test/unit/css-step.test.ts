@@ -179,4 +179,25 @@ describe('CSS step on the css-imports fixture', () => {
     expect(configFingerprint(a)).not.toBe(configFingerprint(b));
     expect(configFingerprint(a)).toBe(configFingerprint(again));
   });
+
+  it('composes from another module (its file named as an input), never from a file outside the served folder', async () => {
+    const project = copyFixture('css-imports');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(
+      path.join(project, 'src/button.module.css'),
+      ".button {\n  composes: card from './card.module.css';\n}\n",
+    );
+    const output = await transform(project, '/src/button.module.css');
+    const classes = classesOf(output.code);
+    expect(classes.button?.split(' ')).toHaveLength(2);
+    expect(styleOf(output.code)).toContain('padding: 1px');
+    expect(output.inputs).toContain(path.join(project, 'src/card.module.css'));
+    writeFileSync(
+      path.join(project, 'src/leak.module.css'),
+      ".leak {\n  composes: x from '../../outside.module.css';\n}\n",
+    );
+    await expect(transform(project, '/src/leak.module.css')).rejects.toThrow(
+      'src/leak.module.css composes from "../../outside.module.css", which is outside the served folder',
+    );
+  });
 });
