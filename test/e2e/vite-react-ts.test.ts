@@ -52,9 +52,9 @@ describe("an app made from Vite's react-ts template, unchanged", () => {
     await expect
       .poll(() => page.$$eval('img.logo', (images) => images.map((image) => (image as HTMLImageElement).naturalWidth)))
       .toEqual([32, 36]);
-    expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe(
-      'rgb(36, 36, 36)',
-    );
+    // index.css, light scheme (headless Chromium's): its media query applies too.
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).color)).toBe('rgb(33, 53, 71)');
+    expect(await button().evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(249, 249, 249)');
     expect(await page.locator('#root').evaluate((el) => getComputedStyle(el).textAlign)).toBe('center');
     expect(errors).toEqual([]);
   });
