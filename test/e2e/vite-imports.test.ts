@@ -124,4 +124,12 @@ describe('imports of a Vite app, unchanged', () => {
       .poll(() => terminal.some((line) => line.includes('/src/banner.txt?raw changed and no module accepts it')), POLL)
       .toBe(true);
   });
+
+  it('reloads the page when a module the .js worker imports is saved, and the new worker runs it', async () => {
+    const { page } = await open();
+    expect(await text(page, '#worker')).toBe('Hello, 8!');
+    saveFile(root, 'src/double.js', 'export const double = (n) => n * 3\n');
+    await expect.poll(() => text(page, '#worker'), POLL).toBe('Hello, 12!');
+    expect(await notReloaded(page)).toBe(false);
+  });
 });
