@@ -4,6 +4,7 @@
 // served as a module).
 import { createHash } from 'node:crypto';
 import { IMPORT_PARAM } from '../protocol.js';
+import { scopeCssModule } from './css-modules.js';
 import { bundleCss } from './css-step.js';
 import type { ModuleInput, TransformStep } from './steps.js';
 
@@ -34,9 +35,13 @@ export const inlineStep: TransformStep = {
   async transform(input, context) {
     if (input.lang !== 'css')
       throw new Error(`${input.url}?inline: only stylesheets can be inlined; use ?raw for text`);
-    // As Vite gives it: one string with the `@import`s inlined and `url()`s pointing at served paths.
+    // As Vite gives it: one string with the `@import`s inlined and `url()`s pointing at served paths
+    // (a CSS module's classes scoped, as they would be applied).
     const { css, inputs } = await bundleCss(input.file, context);
-    return { ...exportDefault(input, css), inputs };
+    const options = context.config.css.modules;
+    if (!/\.module\.css$/i.test(input.file) || !options) return { ...exportDefault(input, css), inputs };
+    const scoped = await scopeCssModule(css, input.file, context.root, options);
+    return { ...exportDefault(input, scoped.css), inputs: [...inputs, ...scoped.composedFrom] };
   },
 };
 

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/load.js';
 import type { UserConfig } from '../../src/config/types.js';
 import { cssStep } from '../../src/modules/css-step.js';
+import { inlineStep } from '../../src/modules/query-steps.js';
 import { configFingerprint, type ModuleInput, type StepContext } from '../../src/modules/steps.js';
 import { copyFixture, removeTempProjects } from '../helpers/fixture.js';
 
@@ -199,5 +200,21 @@ describe('CSS step on the css-imports fixture', () => {
     await expect(transform(project, '/src/leak.module.css')).rejects.toThrow(
       'src/leak.module.css composes from "../../outside.module.css", which is outside the served folder',
     );
+  });
+
+  it('?inline gives the stylesheet as one string: @imports inlined, a CSS module scoped as applied', async () => {
+    const config = await resolveConfig({ root });
+    const context: StepContext = { root, config, hotUrl: HOT, hasPackage: () => false };
+    const inline = async (url: string) => {
+      const file = path.join(root, url);
+      const input: ModuleInput = { file, url, query: 'inline', code: readFileSync(file, 'utf8'), lang: 'css' };
+      const output = await inlineStep.transform(input, context);
+      return JSON.parse(/^export default (".*");$/m.exec(output?.code ?? '')?.[1] ?? '""') as string;
+    };
+    const hero = await inline('/src/hero.css');
+    expect(hero).toContain('margin: 0');
+    expect(hero).not.toContain('@import');
+    const card = await inline('/src/card.module.css');
+    expect(card).toMatch(/\._card_[a-z0-9]{5}_\d+ \{/);
   });
 });
