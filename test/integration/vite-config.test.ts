@@ -103,6 +103,19 @@ export default defineConfig({
     });
   });
 
+  it('css.modules in a devpush.config.ts: a generateScopedName function and a convention apply', async () => {
+    const root = tempProject({
+      'devpush.config.ts': `export default {
+  css: { modules: { localsConvention: 'dashesOnly', generateScopedName: (name: string) => 'dp-' + name } },
+};
+`,
+    });
+    const config = await resolveConfig({ root });
+    expect(config.css.modules?.localsConvention).toBe('dashesOnly');
+    const generate = config.css.modules?.generateScopedName as (name: string, file: string, css: string) => string;
+    expect(generate('card', 'a.module.css', '')).toBe('dp-card');
+  });
+
   it('css.modules in a devpush config: a wrong key is one line naming it', async () => {
     const root = tempProject({
       'devpush.config.json': JSON.stringify({ css: { modules: { localConvention: 'camelCase' } } }),
