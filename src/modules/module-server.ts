@@ -39,6 +39,10 @@ export class ModuleServer {
   private readonly states = new Map<string, ModuleState>();
   private readonly byFile = new Map<string, Set<string>>();
   private versions = new Map<string, string>();
+  /** The packages' hash the versions were computed under (every module using a package names it). */
+  private versionsDepsHash: string | null = null;
+  /** Modules loaded or forgotten since the versions were last computed: they and their importers move. */
+  private readonly moved = new Set<string>();
   private readonly context: StepContext;
   private lock: Promise<unknown> = Promise.resolve();
   /** Modules a worker fetched (its entry and what it imports). */
@@ -90,7 +94,7 @@ export class ModuleServer {
       if (this.versions.has(root) && this.states.get(root)?.sourceHash) return;
       await this.loadReachable([root]);
       await this.ensurePackages();
-      this.versions = computeVersions(this.graph, (url) => this.ownHash(url));
+      this.refreshVersions([]);
     });
   }
 
@@ -119,6 +123,7 @@ export class ModuleServer {
     if (!('file' in found)) return null;
     const state = known ?? newState(url, found.file);
     this.states.set(url, state);
+    this.moved.add(url);
     this.watchFile(found.file, url);
     await loadState(state, this.context);
     this.afterLoad(state);
@@ -229,7 +234,7 @@ export class ModuleServer {
     if ((await this.ensurePackages()) && before !== 'none')
       outcome.reload ??= 'a new package was imported and the packages were bundled again';
     const previous = this.versions;
-    this.versions = computeVersions(this.graph, (url) => this.ownHash(url));
+    this.refreshVersions(changedUrls);
     outcome.changed = [...changedUrls];
     // A worker's modules have no hot runtime of the page: the worker starts again with the page.
     const inWorker = outcome.changed.find((url) => this.workerModules.has(url));
@@ -239,7 +244,22 @@ export class ModuleServer {
     return outcome;
   }
 
+  /** Hashes again what `changed` (and modules loaded or forgotten since) can move: they and their importers. */
+  private refreshVersions(changed: Iterable<string>): void {
+    const own = (url: string) => this.ownHash(url);
+    if (this.versionsDepsHash !== this.deps.hash) {
+      this.versions = computeVersions(this.graph, own);
+    } else {
+      const only = this.graph.importerClosure([...changed, ...this.moved]);
+      this.versions = computeVersions(this.graph, own, { previous: this.versions, only });
+      for (const url of only) if (!this.graph.has(url)) this.versions.delete(url);
+    }
+    this.versionsDepsHash = this.deps.hash;
+    this.moved.clear();
+  }
+
   private forget(url: string, file: string): void {
+    this.moved.add(url);
     this.states.delete(url);
     this.byFile.get(file)?.delete(url);
     this.graph.remove(url);
