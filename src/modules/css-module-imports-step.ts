@@ -19,6 +19,8 @@ function destructuring(list: string): string | null {
     const match = NAMED.exec(item);
     if (!match) return null;
     const name = match[1] ?? match[2] ?? match[3] ?? '';
+    // `{ default as styles }` is the object itself, not a key of it: such an import stays as written.
+    if (name === 'default') return null;
     const local = match[4] ?? name;
     if (!/^[A-Za-z_$][\w$]*$/.test(local)) return null;
     keys.push(`${JSON.stringify(name)}: ${local}`);

@@ -78,7 +78,7 @@ describe('imports of a Vite app, unchanged', () => {
     // camelCaseOnly: the named import works, the dashed key is absent, and so is the class never defined.
     expect(await text(page, '#named')).toBe('named ok undefined undefined');
     const warning = '/src/card.module.css defines no class "missing" (it reads as undefined). Its classes: fontList.';
-    expect(console).toContain(`[devpush] ${warning}`);
+    await expect.poll(() => console, POLL).toContain(`[devpush] ${warning}`);
     expect(console).toContain(
       '[devpush] /src/card.module.css defines no class "font-list" (it reads as undefined). Its classes: fontList.',
     );

@@ -19,13 +19,14 @@ describe('named imports of a CSS module', () => {
 
   it('get a binding of their own when there is no default import; other imports stay as written', async () => {
     const code = await rewrite(
-      "import { card as c } from './a.module.css'\nimport x from './b.module.css';\nimport * as ns from './c.module.css';\nimport { y } from './d.css';\n",
+      "import { card as c } from './a.module.css'\nimport x from './b.module.css';\nimport * as ns from './c.module.css';\nimport { y } from './d.css';\nimport { default as s, z } from './e.module.css';\n",
     );
     expect(code.split('\n')).toEqual([
       'import __devpush_css0 from \'./a.module.css\'; const { "card": c } = __devpush_css0;',
       "import x from './b.module.css';",
       "import * as ns from './c.module.css';",
       "import { y } from './d.css';",
+      "import { default as s, z } from './e.module.css';",
       '',
     ]);
   });
