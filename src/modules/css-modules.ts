@@ -56,8 +56,32 @@ export async function scopeCssModule(
       return found;
     },
   });
-  const result = await postcss([plugin]).process(css, { from: file });
+  // Plugins before postcss-modules run on composed files too: their url()s are made root paths as well.
+  const result = await postcss([rebaseComposedUrls(root), plugin]).process(css, { from: file });
   return { css: result.css, classes, composedFrom: [...composedFrom] };
+}
+
+const URL_TOKEN = /\burl\(\s*(['"]?)([^'")\s]+)\1\s*\)/g;
+/** What a rebase leaves alone: other origins, data and blob URLs, fragments, root paths (the module's own, rebased by esbuild). */
+const KEEP_URL = /^([a-z][a-z0-9+.-]*:|\/\/|#|\/)/i;
+
+/** `url(./dot.svg)` in a file pulled in by `composes … from` → its URL path from the root (a <style> resolves against the page). */
+function rebaseComposedUrls(root: string): import('postcss').Plugin {
+  return {
+    postcssPlugin: 'devpush-composed-urls',
+    Declaration(decl) {
+      const from = decl.source?.input.file;
+      if (!from || !decl.value.includes('url(')) return;
+      decl.value = decl.value.replace(URL_TOKEN, (whole, _quote: string, url: string) => {
+        if (KEEP_URL.test(url)) return whole;
+        const inside = path
+          .relative(root, path.resolve(path.dirname(from), url))
+          .split(path.sep)
+          .join('/');
+        return `url(/${inside})`;
+      });
+    },
+  };
 }
 
 /** Keys a probe may read off any object (promises, JSON, React, test matchers): never a missing class. */

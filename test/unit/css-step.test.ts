@@ -217,4 +217,21 @@ describe('CSS step on the css-imports fixture', () => {
     const card = await inline('/src/card.module.css');
     expect(card).toMatch(/\._card_[a-z0-9]{5}_\d+ \{/);
   });
+
+  it('rebases url()s of a file pulled in by composes from another folder', async () => {
+    const project = copyFixture('css-imports');
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(path.join(project, 'src/shared'));
+    writeFileSync(
+      path.join(project, 'src/shared/base.module.css'),
+      ".base {\n  background: url(../img/dot.svg);\n  mask: url('https://example.com/m.svg');\n}\n",
+    );
+    writeFileSync(
+      path.join(project, 'src/pill.module.css'),
+      ".pill {\n  composes: base from './shared/base.module.css';\n}\n",
+    );
+    const css = styleOf((await transform(project, '/src/pill.module.css')).code);
+    expect(css).toContain('url(/src/img/dot.svg)');
+    expect(css).toContain("url('https://example.com/m.svg')");
+  });
 });
