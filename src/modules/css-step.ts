@@ -98,7 +98,7 @@ export const cssStep: TransformStep = {
   },
 };
 
-/** The stylesheets the file `@import`s (or `composes` from): their saves re-run this module. */
+/** The stylesheets the file `@import`s: their saves re-run this module. */
 function importedFiles(metafile: Metafile | undefined, file: string, root: string): string[] {
   return Object.keys(metafile?.inputs ?? {})
     .map((input) => path.resolve(root, input))
