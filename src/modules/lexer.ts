@@ -10,7 +10,7 @@ export interface ImportSite {
   dynamic: boolean;
 }
 
-export const lexerReady = init;
+export const lexerReady = init();
 
 /** Imports with a literal specifier; `import(expr)` with a computed one is left to the browser. */
 export function importSites(code: string): ImportSite[] {

@@ -7,7 +7,15 @@ import type { BuildProblem, ModuleVersion } from '../protocol.js';
 import type { FileAccess } from '../server/paths.js';
 import { DependencyBundle, LOCK_FILES } from './deps.js';
 import { ModuleGraph } from './graph.js';
-import { loadState, type ModuleState, newState, resolutionKey, resolveAll, resolveOptions } from './module-state.js';
+import {
+  loadState,
+  type ModuleState,
+  newState,
+  resolutionKey,
+  resolveAll,
+  resolveOptions,
+  TransformCache,
+} from './module-state.js';
 import { parseModuleId } from './queries.js';
 import type { StepContext } from './steps.js';
 import { computeVersions } from './versions.js';
@@ -21,6 +29,8 @@ export interface ModuleServerOptions {
   hotUrl: string;
   /** A module's problems changed: a list to show, or null when it is fixed. */
   onProblems(url: string, problems: BuildProblem[] | null): void;
+  /** A one-line notice for the terminal (a set-up hint), each text once per run. */
+  onNotice(message: string): void;
 }
 
 /** What a change set asks of the pages, as far as modules go. */
@@ -45,23 +55,38 @@ export class ModuleServer {
   private readonly moved = new Set<string>();
   private readonly context: StepContext;
   private lock: Promise<unknown> = Promise.resolve();
+  readonly transforms = new TransformCache();
+  /** Package name → whether the project can import it (see `hasPackage`). */
+  private readonly packagesFound = new Map<string, boolean>();
   /** Modules a worker fetched (its entry and what it imports). */
   private readonly workerModules = new Set<string>();
 
   constructor(private readonly options: ModuleServerOptions) {
     this.deps = new DependencyBundle(options.root);
     const require = createRequire(path.join(options.root, 'package.json'));
+    const noticed = new Set<string>();
     this.context = {
+      noticeOnce(message) {
+        if (noticed.has(message)) return;
+        noticed.add(message);
+        options.onNotice(message);
+      },
       root: options.root,
       hotUrl: options.hotUrl,
       config: options.config,
-      hasPackage(name) {
-        try {
-          require.resolve(`${name}/package.json`);
-          return true;
-        } catch {
-          return false;
+      // Asked for every module (is react here?): looked up once per name until the lock files change.
+      hasPackage: (name) => {
+        let found = this.packagesFound.get(name);
+        if (found === undefined) {
+          try {
+            require.resolve(`${name}/package.json`);
+            found = true;
+          } catch {
+            found = false;
+          }
+          this.packagesFound.set(name, found);
         }
+        return found;
       },
     };
   }
@@ -125,7 +150,7 @@ export class ModuleServer {
     this.states.set(url, state);
     this.moved.add(url);
     this.watchFile(found.file, url);
-    await loadState(state, this.context);
+    await loadState(state, this.context, this.transforms);
     this.afterLoad(state);
     return state;
   }
@@ -209,6 +234,7 @@ export class ModuleServer {
       if (this.isLockFile(file)) {
         outcome.claimed.add(file);
         outcome.reload = `${path.basename(file)} changed: the packages were bundled again`;
+        this.packagesFound.clear();
         await this.deps.refresh().catch(() => {});
         continue;
       }
@@ -223,7 +249,8 @@ export class ModuleServer {
           this.forget(url, state.file);
           continue;
         }
-        if (await loadState(state, this.context, file !== state.file).catch(() => false)) changedUrls.add(url);
+        if (await loadState(state, this.context, this.transforms, file !== state.file).catch(() => false))
+          changedUrls.add(url);
         this.afterLoad(state);
       }
     }

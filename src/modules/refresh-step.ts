@@ -2,7 +2,8 @@
 // cannot register components and hook signatures, so oxc-transform does this step whole (types stripped,
 // JSX compiled for development, `$RefreshReg$`/`$RefreshSig$` calls added); the esbuild step after it only
 // applies `define` and the target. The page side is client/react-refresh.ts, served at `routePath('refresh')`.
-import { init, parse } from 'es-module-lexer';
+import { parse } from 'es-module-lexer';
+import { lexerReady } from './lexer.js';
 import type { OxcError, TransformOptions } from 'oxc-transform';
 import { compilerOptionsFor } from '../bundle/tsconfig.js';
 import { routePath } from '../protocol.js';
@@ -16,16 +17,20 @@ const REFRESH = '__devpush_refresh';
 /** The project's refresh runtime, as the glue and the pre-bundled packages name it. */
 export const REFRESH_RUNTIME = 'react-refresh/runtime';
 
-/** Whether a module gets the refresh transform: JSX of a project whose JSX is React's and can refresh. */
-export function refreshApplies(input: ModuleInput, context: StepContext): boolean {
+/** Whether a module is JSX whose runtime is React's (not preact's or another `jsxImportSource`). */
+export function reactJsx(input: ModuleInput, context: StepContext): boolean {
   if (input.lang !== 'jsx' && input.lang !== 'tsx') return false;
   // The config's runtime, else the one of the tsconfig governing the file (preact-ts: "preact").
   const source =
     context.config.build.jsxImportSource ??
     compilerOptionsFor(input.file, context.root)?.options.jsxImportSource ??
     null;
-  if (source !== null && source !== 'react') return false;
-  return context.hasPackage('react') && context.hasPackage('react-refresh');
+  return source === null || source === 'react';
+}
+
+/** Whether a module gets the refresh transform: JSX of a project whose JSX is React's and can refresh. */
+export function refreshApplies(input: ModuleInput, context: StepContext): boolean {
+  return reactJsx(input, context) && context.hasPackage('react') && context.hasPackage('react-refresh');
 }
 
 function options(input: ModuleInput, context: StepContext): TransformOptions {
@@ -68,7 +73,7 @@ function wrap(code: string, url: string, hasExports: boolean): string {
 
 /** Whether the module exports anything at run time (type-only exports are gone after oxc). */
 async function hasExports(code: string): Promise<boolean> {
-  await init;
+  await lexerReady;
   const [, exports] = parse(code);
   return exports.length > 0;
 }

@@ -1,7 +1,6 @@
 // The transform steps a source module goes through before it is served, in order, one line each (add a
 // step: one line here and its file). Each step gets the previous step's output; null means "not mine".
 // After the last step the module must be JavaScript (lang 'js'). Outputs are cached by content.
-import { createHash } from 'node:crypto';
 import type { ResolvedConfig } from '../config/types.js';
 import { assetStep, jsonStep } from './data-steps.js';
 import type { ImportQuery } from './queries.js';
@@ -13,6 +12,7 @@ import { esbuildStep } from './esbuild-step.js';
 import { cssStep } from './css-step.js';
 import { cssModuleImportsStep } from './css-module-imports-step.js';
 import { refreshStep } from './refresh-step.js';
+import { refreshMissingStep, refreshPreambleStep } from './refresh-preamble.js';
 
 /** The language a module is in at some point of the list. 'asset': any other file imported by a module. */
 export type ModuleLang = 'ts' | 'tsx' | 'js' | 'jsx' | 'css' | 'json' | 'asset';
@@ -39,6 +39,8 @@ export interface StepContext {
   config: ResolvedConfig;
   /** Whether the project can import this package (e.g. `react`: only then is React Refresh wired in). */
   hasPackage(name: string): boolean;
+  /** A one-line notice for the terminal about the project's set-up; the same text is shown once per run. */
+  noticeOnce(message: string): void;
 }
 
 export interface TransformStep {
@@ -53,8 +55,10 @@ export const TRANSFORM_STEPS: readonly TransformStep[] = [
   urlStep,
   inlineStep,
   workerStep,
+  refreshMissingStep,
   refreshStep,
   esbuildStep,
+  refreshPreambleStep,
   envStep,
   assetUrlStep,
   globStep,
@@ -63,25 +67,6 @@ export const TRANSFORM_STEPS: readonly TransformStep[] = [
   jsonStep,
   assetStep,
 ];
-
-const fingerprints = new WeakMap<ResolvedConfig, string>();
-
-/**
- * What of a config the steps read (root, `build`, `css`), hashed: transforms are cached by it too, so a
- * config saved with another `css.modules.generateScopedName` (a restart in the same process) transforms again.
- */
-export function configFingerprint(config: ResolvedConfig): string {
-  let fingerprint = fingerprints.get(config);
-  if (fingerprint === undefined) {
-    const parts = { root: config.root, build: config.build, css: config.css };
-    const text = JSON.stringify(parts, (_key, value: unknown) =>
-      typeof value === 'function' || value instanceof RegExp ? String(value) : value,
-    );
-    fingerprint = createHash('sha256').update(text).digest('hex');
-    fingerprints.set(config, fingerprint);
-  }
-  return fingerprint;
-}
 
 /** The lang a file starts in, from its name. */
 export function langOf(file: string): ModuleLang {

@@ -131,6 +131,7 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
         config,
         new SiteAccess({ root: config.root, allow: options.fsAllow, deny: options.fsDeny }, lookup.publicAccess),
         (url, problems) => pipeline.moduleProblems(url, problems),
+        (message) => log.warn(message),
       );
   const pipeline = new Pipeline(
     config.root,
