@@ -271,9 +271,6 @@ export class ModuleServer {
     const previous = this.versions;
     this.refreshVersions(changedUrls);
     outcome.changed = [...changedUrls];
-    // A module imported with a query (`?raw`) runs under a URL the hot runtime does not key it by.
-    const queried = outcome.changed.find((url) => parseModuleId(url).query !== null);
-    if (queried) outcome.reload ??= `${queried} changed`;
     // A worker's modules have no hot runtime of the page: the worker starts again with the page.
     const inWorker = outcome.changed.find((url) => this.workerModules.has(url));
     if (inWorker) outcome.reload ??= `${inWorker} changed (it runs in a worker)`;

@@ -86,8 +86,9 @@ export async function loadState(
   cache: TransformCache,
   force = false,
 ): Promise<boolean> {
-  // Other files are only their URL to the page (their bytes are never read here), unless asked as text.
-  const asText = state.query === 'raw' || state.query === 'inline';
+  // Other files are only their URL to the page (their bytes are never read here), unless asked as text,
+  // or as `?url`, whose module follows the file's bytes so a save reaches the importers that accept it.
+  const asText = state.query === 'raw' || state.query === 'inline' || state.query === 'url';
   const source = state.lang === 'asset' && !asText ? Buffer.from(state.url) : await readFile(state.file);
   const sourceHash = sha(source);
   if (!force && sourceHash === state.sourceHash && (state.good || state.problems)) return false;

@@ -10,6 +10,7 @@ import { envStep } from './env-step.js';
 import { globStep } from './glob-step.js';
 import { esbuildStep } from './esbuild-step.js';
 import { cssStep } from './css-step.js';
+import { cssModuleImportsStep } from './css-module-imports-step.js';
 import { refreshStep } from './refresh-step.js';
 import { refreshMissingStep, refreshPreambleStep } from './refresh-preamble.js';
 
@@ -61,6 +62,7 @@ export const TRANSFORM_STEPS: readonly TransformStep[] = [
   envStep,
   assetUrlStep,
   globStep,
+  cssModuleImportsStep,
   cssStep,
   jsonStep,
   assetStep,

@@ -4,7 +4,8 @@ import { entryStylesheetTag } from '../bundle/outputs.js';
 import { Channel } from '../channel/channel.js';
 import { ProjectEnv } from '../config/env.js';
 import { createModules } from '../modules/index.js';
-import { HOT_RELOAD_EVENT } from '../protocol.js';
+import { HOT_RELOAD_EVENT, HOT_WARNING_EVENT } from '../protocol.js';
+import { terminalSafe } from '../report/terminal-text.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { BOOT_PARAM, type ChannelStats, CURSOR_ATTRIBUTE, routePath, TOKEN_PARAM } from '../protocol.js';
@@ -195,7 +196,13 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   // A page that found no HMR boundary says why before it reloads; the terminal shows it once per page.
   reporting.events.on(HOT_RELOAD_EVENT, (data, sender) => {
     const reason = (data as { reason?: unknown } | null)?.reason;
-    if (typeof reason === 'string') log.info(`full reload of ${sender.page.url || 'a page'}: ${reason.slice(0, 300)}`);
+    if (typeof reason === 'string')
+      log.info(terminalSafe(`full reload of ${sender.page.url || 'a page'}: ${reason.slice(0, 300)}`));
+  });
+  // A warning the page's console shows (a CSS module class it lacks) goes to the terminal too.
+  reporting.events.on(HOT_WARNING_EVENT, (data, sender) => {
+    const message = (data as { message?: unknown } | null)?.message;
+    if (typeof message === 'string') log.warn(terminalSafe(`${sender.page.url || 'a page'}: ${message.slice(0, 300)}`));
   });
   const routes = routeTable({
     channel,
