@@ -1,4 +1,5 @@
 import type { BuildProblem } from '../src/protocol.js';
+import { withStyleNonce } from './csp-nonce.js';
 
 const TAG = 'devpush-overlay';
 
@@ -24,7 +25,7 @@ class DevpushOverlay extends HTMLElement {
   show(problems: BuildProblem[]): void {
     const root = this.shadowRoot!;
     root.replaceChildren();
-    const style = document.createElement('style');
+    const style = withStyleNonce(document.createElement('style'));
     style.textContent = STYLE;
     const panel = element('div', 'panel');
     panel.append(element('h1', '', `Build failed: ${problems.length} error${problems.length === 1 ? '' : 's'}`));

@@ -18,6 +18,11 @@ export const CURSOR_PARAM = 'since';
  * (and its compiled code) across reloads.
  */
 export const CURSOR_ATTRIBUTE = 'data-devpush-since';
+/**
+ * `<meta property="csp-nonce" nonce="…">` (Vite's spelling): on a page whose CSP limits styles, the nonce
+ * the client and hot runtime put on the `<style>` elements they add.
+ */
+export const CSP_NONCE_META = 'csp-nonce';
 /** Query parameter naming the server run a client URL belongs to; such a URL may be cached for good. */
 export const BOOT_PARAM = 'v';
 /** Query parameter present when a client reconnects after having been connected (stats only). */
@@ -100,6 +105,13 @@ export const CLOSE_CODES = {
 export const MODULE_VERSION_PARAM = 'v';
 /** Query parameter asking for a non-JS file (CSS, JSON, an image) as a JavaScript module. */
 export const IMPORT_PARAM = 'import';
+/**
+ * Import queries (`./logo.svg?raw`): a module imported with one is its own module, whose id and hot
+ * record key is its path with the query (`/src/logo.svg?raw`). `raw`: the file's text; `url`: its served
+ * URL; `inline`: a stylesheet's text, not applied; `worker`: a constructor of a module worker running it.
+ */
+export const IMPORT_QUERIES = ['raw', 'url', 'inline', 'worker'] as const;
+export type ImportQuery = (typeof IMPORT_QUERIES)[number];
 /** Name of the local binding every served module imports `createHotContext` as. */
 export const HOT_CONTEXT_BINDING = '__devpush_hot';
 /** Events a module can listen to with `import.meta.hot.on` (custom events of `server.send` too). */
@@ -124,6 +136,8 @@ export const HOT_RUNTIME_KEY = '__devpush_hot_runtime';
 export const HOT_REPORT_KEY = '__devpush_hot_report';
 /** The event a page sends when an update found no boundary and it reloads: `{ reason }`; the terminal prints it. */
 export const HOT_RELOAD_EVENT = 'devpush:full-reload';
+/** The event a page sends for a warning the terminal should show too (`{ message }`): a CSS module class it lacks. */
+export const HOT_WARNING_EVENT = 'devpush:warning';
 
 /** A module that failed while an update re-ran it (or in its accept callback). */
 export interface HotFailure {

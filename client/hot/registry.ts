@@ -2,6 +2,7 @@
 // createHotContext, replaced (keeping `data`) each time an update re-runs it. The client decides
 // boundaries from these records, never from source text.
 import type { ModuleNamespace } from '../../client.js';
+import { IMPORT_QUERIES } from '../../src/protocol.js';
 
 export type AcceptCallback = (modules: Array<ModuleNamespace | undefined>) => void;
 export type DataCallback = (data: Record<string, unknown>) => void | Promise<void>;
@@ -32,8 +33,11 @@ const records = new Map<string, ModuleRecord>();
 /** The newest version the server named for each path (an update may name modules this page never ran). */
 const versions = new Map<string, string>();
 
+/** The key a module instance is known by: its path, with its import query (`/src/logo.svg?raw`) if any. */
 export function pathOf(url: string): string {
-  return new URL(url, location.href).pathname;
+  const parsed = new URL(url, location.href);
+  const query = IMPORT_QUERIES.find((name) => parsed.searchParams.has(name));
+  return query ? `${parsed.pathname}?${query}` : parsed.pathname;
 }
 
 /** A module instance starts: a fresh record, keeping the data of the instance it replaces. */

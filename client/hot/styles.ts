@@ -1,5 +1,6 @@
 // Stylesheets the hot runtime owns: CSS imported from a module becomes one <style> element per file,
 // replaced in place on update (no reload, no flash: the old rules stay until the new text is set).
+import { withStyleNonce } from '../csp-nonce.js';
 
 const owned = new Map<string, HTMLStyleElement>();
 
@@ -7,7 +8,7 @@ const owned = new Map<string, HTMLStyleElement>();
 export function updateStyle(id: string, css: string): void {
   let style = owned.get(id);
   if (!style) {
-    style = document.createElement('style');
+    style = withStyleNonce(document.createElement('style'));
     style.dataset.devpushStyle = id;
     document.head.append(style);
     owned.set(id, style);

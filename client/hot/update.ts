@@ -160,7 +160,10 @@ function urlFor(path: string, record: ModuleRecord | undefined, force = true): s
   const version = versionOf(path);
   // A CSS or JSON module runs from `?import&v=…` (without `import` the server sends the file as it is).
   const asImport = record !== undefined && new URL(record.url, location.href).searchParams.has(IMPORT_PARAM);
-  const url = version ? `${path}?${asImport ? `${IMPORT_PARAM}&` : ''}v=${version}` : path;
+  // A module imported with a query (`/src/logo.svg?raw`) keeps it before the other params, as served.
+  const [file, query] = path.split('?');
+  const params = [...(query ? [query] : []), ...(asImport ? [IMPORT_PARAM] : [])].map((param) => `${param}&`).join('');
+  const url = version ? `${file}?${params}v=${version}` : path;
   if (!force || !record || stripT(record.url) !== url) return url;
   return `${url}${url.includes('?') ? '&' : '?'}t=${++forced}`;
 }

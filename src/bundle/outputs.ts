@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { OutputFile } from 'esbuild';
 import { mimeType } from '../http/content-type.js';
-import { routePath } from '../protocol.js';
+import { CSP_NONCE_META, routePath } from '../protocol.js';
 
 /** URL prefix of images, fonts and other files an entry imports (file loader), served from memory. */
 export const ASSET_PREFIX = routePath('build');
@@ -73,20 +73,26 @@ export function collectOutputs(entryUrl: string, entryFile: string, files: reado
   return { files: served, primary };
 }
 
-/** The <link> of an entry's stylesheet, marked so that the bundle's prelude does not add it twice. */
-export function entryStylesheetTag(cssUrl: string): string {
+/**
+ * The <link> of an entry's stylesheet, marked so that the bundle's prelude does not add it twice; with the
+ * page's style nonce when its CSP asks for one.
+ */
+export function entryStylesheetTag(cssUrl: string, nonce: string | null = null): string {
   const attribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-  return `<link rel="stylesheet" href="${attribute(encodeURI(cssUrl))}" data-devpush-entry="${attribute(cssUrl)}">`;
+  const nonceAttribute = nonce ? ` nonce="${attribute(nonce)}"` : '';
+  return `<link rel="stylesheet" href="${attribute(encodeURI(cssUrl))}" data-devpush-entry="${attribute(cssUrl)}"${nonceAttribute}>`;
 }
 
 /**
  * The bundle, preceded by one line that adds the entry's stylesheet when it has one: CSS imported by an
- * entry applies with no tag in the page, as a <link> the client can swap in place like any other.
+ * entry applies with no tag in the page, as a <link> the client can swap in place like any other (with the
+ * page's style nonce, when its CSP asks for one).
  */
 function bundle(js: OutputFile, cssUrl: string | null, mapName: string | null): Served {
   const prelude = cssUrl
     ? `{const h=${JSON.stringify(cssUrl)};if(!document.querySelector('link[data-devpush-entry="'+h+'"]')){` +
-      `const l=document.createElement('link');l.rel='stylesheet';l.href=h;l.dataset.devpushEntry=h;document.head.append(l)}}\n`
+      `const l=document.createElement('link'),n=document.querySelector('meta[property="${CSP_NONCE_META}"]');` +
+      `if(n)l.nonce=n.nonce;l.rel='stylesheet';l.href=h;l.dataset.devpushEntry=h;document.head.append(l)}}\n`
     : '';
   const trailer = mapName ? `//# sourceMappingURL=${mapName}\n` : '';
   return fixed(JS_TYPE, `${js.hash}${cssUrl ? '+css' : ''}`, () => concat(prelude, js.contents, trailer));

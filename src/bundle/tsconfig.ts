@@ -106,8 +106,32 @@ export interface ModuleCompilerOptions {
   };
 }
 
+/**
+ * Per module: every transform asks (two or three steps each), and the answer takes a walk of stats, a
+ * read and parse of one or more tsconfigs and their include globs. Kept until `forgetTsconfigs`, which
+ * the module side calls when a tsconfig or jsconfig changes.
+ */
+const remembered = new Map<string, ModuleCompilerOptions | null>();
+
+export function forgetTsconfigs(): void {
+  remembered.clear();
+}
+
+/** Whether a file is one of the configs `compilerOptionsFor` reads (tsconfig.app.json too). */
+export function isTsconfigFile(file: string): boolean {
+  return /^(tsconfig|jsconfig)(\..+)?\.json$/i.test(path.basename(file));
+}
+
 /** The compilerOptions of the tsconfig governing `file` (see tsconfigFor), or null. */
 export function compilerOptionsFor(file: string, root: string): ModuleCompilerOptions | null {
+  const key = `${root}\0${file}`;
+  if (remembered.has(key)) return remembered.get(key) ?? null;
+  const found = readCompilerOptions(file, root);
+  remembered.set(key, found);
+  return found;
+}
+
+function readCompilerOptions(file: string, root: string): ModuleCompilerOptions | null {
   const configFile = tsconfigFor(file, root);
   const config = configFile ? (readTsconfig(configFile) as { compilerOptions?: unknown } | null) : null;
   const options = config?.compilerOptions;

@@ -6,6 +6,7 @@ import type { BuildResult } from 'esbuild';
 import { DevpushError, describeValue } from '../errors.js';
 import { TRANSPORT_NAMES } from '../protocol.js';
 import { resolveBuild } from './build.js';
+import { resolveCss } from './css.js';
 import { DEFAULT_ENV_PREFIXES } from './env.js';
 import { findViteConfig, readViteConfig } from './vite.js';
 import { resolveProxy } from './proxy.js';
@@ -210,6 +211,7 @@ function withDefaults(root: string, configFile: string | null, config: UserConfi
       interval: watch.interval ?? 100,
     },
     build: resolveBuild(build, configDir, configFile ? path.basename(configFile) : 'options'),
+    css: resolveCss(config.css),
     channel: {
       transports: channel.transports ?? TRANSPORT_NAMES,
       heartbeatMs: channel.heartbeatMs ?? 15_000,

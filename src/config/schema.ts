@@ -2,6 +2,7 @@ import { describeValue, didYouMean } from '../errors.js';
 import { LOG_LEVELS } from '../log.js';
 import { TRANSPORT_NAMES } from '../protocol.js';
 import { BUILD_SCHEMA } from './build.js';
+import { cssModulesRule } from './css.js';
 import { backendRule, httpsRule, proxyRulesRule } from './proxy.js';
 import { rules, type Section } from './validate.js';
 
@@ -48,6 +49,7 @@ export const CONFIG_SCHEMA: Section = {
     interval: integer(10, 60_000),
   },
   build: BUILD_SCHEMA,
+  css: { modules: cssModulesRule },
   channel: {
     transports: {
       expected: `a non-empty array of rung names (${TRANSPORT_NAMES.map((n) => JSON.stringify(n)).join(', ')})`,

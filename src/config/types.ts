@@ -48,6 +48,30 @@ export interface ProxyRule {
   rewrite: ((path: string) => string) | null;
 }
 
+/** How a CSS module's class names become the keys its importers read (Vite's `css.modules.localsConvention`). */
+export type CssLocalsConvention =
+  | 'camelCase'
+  | 'camelCaseOnly'
+  | 'dashes'
+  | 'dashesOnly'
+  | ((originalClassName: string, generatedClassName: string, inputFile: string) => string | string[]);
+
+/** Vite's `css.modules` options (those of postcss-modules, which both use). */
+export interface CssModulesOptions {
+  /** "camelCase": `.font-list` is `styles["font-list"]` and `styles.fontList`; "camelCaseOnly" only the latter; "dashes"/"dashesOnly" camel-case dashes only. @default "camelCase" */
+  localsConvention?: CssLocalsConvention;
+  /** The scoped name of a class: a pattern such as "[name]__[local]___[hash:base64:5]" or a function (name, filename, css). @default Vite's ("_[local]_[hash]_[line]") */
+  generateScopedName?: string | ((name: string, filename: string, css: string) => string);
+  /** Mixed into the hash of generated names. @default "" */
+  hashPrefix?: string;
+  /** "global": classes stay as written unless wrapped in :local(). @default "local" */
+  scopeBehaviour?: 'global' | 'local';
+  /** Files (by path) whose classes stay global. @default [] */
+  globalModulePaths?: RegExp[];
+  /** Export global class names too. @default false */
+  exportGlobals?: boolean;
+}
+
 /** What a user writes in devpush.config.* (every key optional). Defaults are given in the JSDoc. */
 export interface UserConfig {
   /** Folder whose files are served at the site root, untransformed (`public/favicon.svg` → `/favicon.svg`); false turns it off. Relative to the served folder. @default "public" */
@@ -142,6 +166,10 @@ export interface UserConfig {
      */
     bundle?: boolean;
   };
+  css?: {
+    /** How `*.module.css` files are scoped, as Vite's `css.modules`; false: they are plain stylesheets. */
+    modules?: CssModulesOptions | false;
+  };
   channel?: {
     /** Rungs offered and their order. @default ["websocket", "sse", "stream", "poll"] */
     transports?: TransportName[];
@@ -213,6 +241,10 @@ export interface ResolvedConfig {
     tsconfig: string | null;
     /** true: the bundled path (src/bundle); false: modules one by one with HMR (src/modules). */
     bundle: boolean;
+  };
+  css: {
+    /** null: `css.modules: false`. */
+    modules: Readonly<CssModulesOptions> | null;
   };
   channel: {
     transports: readonly TransportName[];

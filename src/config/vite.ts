@@ -11,6 +11,16 @@ import { CONFIG_SCHEMA } from './schema.js';
 import type { UserConfig } from './types.js';
 import { isPlainObject, validateSection } from './validate.js';
 
+/** The `css.modules` options devpush applies (Vite's others, such as `getJSON`, are named as ignored). */
+const CSS_MODULE_KEYS = [
+  'localsConvention',
+  'generateScopedName',
+  'hashPrefix',
+  'scopeBehaviour',
+  'globalModulePaths',
+  'exportGlobals',
+] as const;
+
 export const VITE_CONFIG_NAMES = ['vite.config.ts', 'vite.config.mts', 'vite.config.js', 'vite.config.mjs'] as const;
 
 export interface ViteConfigRead {
@@ -65,7 +75,10 @@ const TRANSLATIONS: Record<string, (value: unknown) => UserConfig | null> = {
   envPrefix: (envPrefix) => ({ envPrefix: envPrefix as string | string[] }),
   publicDir: (publicDir) => ({ publicDir: publicDir as string | false }),
   appType: (appType) => ({ appType: appType as 'spa' | 'mpa' }),
-  'css.modules': (modules) => ({ css: { modules } }) as UserConfig,
+  'css.modules': (modules) => (modules === false ? { css: { modules: false } } : null),
+  ...Object.fromEntries(
+    CSS_MODULE_KEYS.map((key) => [`css.modules.${key}`, (value: unknown) => ({ css: { modules: { [key]: value } } })]),
+  ),
   base: (base) => (base === '/' || base === '' ? {} : null),
 };
 
@@ -89,14 +102,17 @@ function translate(vite: Record<string, unknown>): { config: UserConfig; used: s
   return { config: config as UserConfig, used, ignored };
 }
 
-/** The keys of a Vite config down to the level devpush translates (`server.port`, `build`, `css.modules`). */
-function flatKeys(vite: Record<string, unknown>): string[] {
+/** Sections whose keys are translated one by one. */
+const NESTED = new Set(['server', 'resolve', 'css', 'css.modules']);
+
+/** The keys of a Vite config down to the level devpush translates (`server.port`, `css.modules.localsConvention`). */
+function flatKeys(node: Record<string, unknown>, prefix = ''): string[] {
   const keys: string[] = [];
-  for (const [key, value] of Object.entries(vite)) {
+  for (const [key, value] of Object.entries(node)) {
     if (value === undefined) continue;
-    const nested = ['server', 'resolve', 'css'].includes(key) && isPlainObject(value);
-    if (nested) for (const [inner, v] of Object.entries(value)) v !== undefined && keys.push(`${key}.${inner}`);
-    else keys.push(key);
+    const path = prefix + key;
+    if (NESTED.has(path) && isPlainObject(value)) keys.push(...flatKeys(value, `${path}.`));
+    else keys.push(path);
   }
   return keys;
 }

@@ -15,10 +15,11 @@ const RAW_TEXT = new Set([
   'plaintext',
 ]);
 
-/** A start tag the scan met outside comments and raw text: its lower-cased name and its whole text. */
+/** A start tag the scan met outside comments and raw text: its lower-cased name, its whole text and where it starts. */
 export interface StartTag {
   name: string;
   text: string;
+  start: number;
 }
 
 /** Where the first `</head>` and the last `</body>` are (-1 when absent). */
@@ -73,7 +74,7 @@ export function scanHtml(html: string, onStartTag: (tag: StartTag) => void = () 
     }
     const end = endOfTag(html, lt + 1 + name.length);
     if (end < 0) return stop(lt);
-    onStartTag({ name, text: html.slice(lt, end) });
+    onStartTag({ name, text: html.slice(lt, end), start: lt });
     i = end;
     if (RAW_TEXT.has(name)) {
       const close = name === 'plaintext' ? -1 : lower.indexOf(`</${name}`, i);

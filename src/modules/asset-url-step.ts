@@ -4,6 +4,7 @@
 // folder. Such literals are rewritten to the package file's URL path in the served folder's node_modules.
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { IMPORT_PARAM } from '../protocol.js';
 import type { TransformStep } from './steps.js';
 
 const NEW_URL = /\bnew\s+URL\(\s*(['"])([^'"\n]+)\1\s*,\s*import\.meta\.url\s*\)/g;
@@ -22,12 +23,28 @@ function packageFileUrl(specifier: string, importer: string, root: string): stri
   return `/${inside.split(path.sep).join('/')}`;
 }
 
+/**
+ * `new Worker(new URL('./w.js', import.meta.url), { type: 'module' })`: a plain `.js`/`.mjs` file would
+ * be served as it is (only `.ts` names a module by itself), so its imports would not resolve. `?import`
+ * has it served as a module, like a `.ts` worker. Classic workers (no `type: 'module'`) stay untouched:
+ * they cannot run imports.
+ */
+const MODULE_WORKER =
+  /\bnew\s+(?:Shared)?Worker\(\s*new\s+URL\(\s*(['"])(\.{0,2}\/[^'"?#\n]+\.m?js)\1\s*,\s*import\.meta\.url\s*\)\s*,\s*\{[^}]*\btype\s*:\s*(['"])module\3/g;
+
+function moduleWorkers(code: string): string {
+  return code.replace(MODULE_WORKER, (whole, quote: string, specifier: string) =>
+    whole.replace(`${quote}${specifier}${quote}`, JSON.stringify(`${specifier}?${IMPORT_PARAM}`)),
+  );
+}
+
 export const assetUrlStep: TransformStep = {
   name: 'asset-url',
   applies: (input) => input.lang === 'js' && input.code.includes('import.meta.url'),
   async transform(input, context) {
-    let changed = false;
-    const code = input.code.replace(NEW_URL, (whole, quote: string, specifier: string) => {
+    const withWorkers = moduleWorkers(input.code);
+    let changed = withWorkers !== input.code;
+    const code = withWorkers.replace(NEW_URL, (whole, quote: string, specifier: string) => {
       if (NOT_BARE.test(specifier)) return whole;
       const url = packageFileUrl(specifier, input.file, context.root);
       if (!url) return whole;

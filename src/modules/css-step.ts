@@ -1,13 +1,14 @@
 // CSS imported from a module (`import './card.css'`) becomes a module that hands its text to the hot
 // runtime's `updateStyle`: one <style> per file, whose text a save replaces in place (no reload, no flash).
-// `*.module.css` goes through esbuild's local-css: its module exports the class names too.
+// `*.module.css` is scoped by postcss-modules (css-modules.ts): its module exports the class names too.
 //
 // esbuild bundles the file, so `@import`s are inlined, nesting is lowered for the target, and `url()`s
 // are rewritten to URL paths from the root: in a <style> element a relative URL would resolve against
 // the page, not against the CSS file.
 import path from 'node:path';
-import type { BuildOptions, Metafile, Plugin } from 'esbuild';
-import type { ModuleInput, StepContext, TransformStep } from './steps.js';
+import type { Metafile, Plugin } from 'esbuild';
+import { classExports, scopeCssModule } from './css-modules.js';
+import type { StepContext, TransformStep } from './steps.js';
 
 type Esbuild = typeof import('esbuild');
 let esbuild: Promise<Esbuild> | null = null;
@@ -33,36 +34,26 @@ function rebaseUrls(root: string): Plugin {
   };
 }
 
-function buildOptions(input: ModuleInput, context: StepContext): BuildOptions {
-  const common: BuildOptions = {
+/**
+ * The stylesheet with its `@import`s inlined and its `url()`s rebased, and the files it was made from.
+ * A CSS module is bundled as plain CSS (its `:global`, `composes` and `@value` kept for postcss-modules).
+ */
+export async function bundleCss(file: string, context: StepContext): Promise<{ css: string; inputs: string[] }> {
+  esbuild ??= import('esbuild');
+  const result = await (await esbuild).build({
+    entryPoints: [file],
     absWorkingDir: context.root,
     bundle: true,
     write: false,
     outdir: context.root,
+    loader: { '.module.css': 'css' },
     target: context.config.build.target as string | string[],
     plugins: [rebaseUrls(context.root)],
     metafile: true,
     logLevel: 'silent',
-  };
-  if (!CSS_MODULE.test(input.file)) return { ...common, entryPoints: [input.file] };
-  // A JS entry that imports the stylesheet: esbuild then gives the class names (as CommonJS, read below).
-  return {
-    ...common,
-    format: 'cjs',
-    stdin: {
-      contents: `import classes from ${JSON.stringify(input.file)};\nmodule.exports = classes;`,
-      resolveDir: path.dirname(input.file),
-      sourcefile: `${input.url}.js`,
-    },
-  };
-}
-
-/** The class names esbuild gave a CSS module: its output is an object literal, run in a bare function. */
-function classNames(cjs: string): Record<string, string> {
-  const module: { exports: unknown } = { exports: {} };
-  new Function('module', cjs)(module);
-  const names = module.exports;
-  return typeof names === 'object' && names !== null ? (names as Record<string, string>) : {};
+  });
+  const css = result.outputFiles.find((output) => output.path.endsWith('.css'))?.text ?? '';
+  return { css: stripFileComments(css), inputs: importedFiles(result.metafile, file, context.root) };
 }
 
 /** The module the page runs: its style owned by the hot runtime, its class names if it is a CSS module. */
@@ -77,20 +68,13 @@ export function cssModuleCode(
     `const __devpush_id = ${JSON.stringify(url)};`,
     `__devpush_updateStyle(__devpush_id, ${JSON.stringify(css)});`,
   ];
-  if (classes) {
-    const names = Object.keys(classes).filter((name) => name !== 'default');
-    lines.push(`const classes = ${JSON.stringify(classes)};`, 'export default classes;');
-    // Every class is a named export too, under its own name even when it is no identifier ("card-box").
-    lines.push(...names.map((name, i) => `const __devpush_c${i} = classes[${JSON.stringify(name)}];`));
-    if (names.length)
-      lines.push(`export { ${names.map((name, i) => `__devpush_c${i} as ${JSON.stringify(name)}`).join(', ')} };`);
-  }
+  if (classes) lines.push(...classExports(url, classes));
   lines.push(
     'if (import.meta.hot) {',
     // New rules replace the old in place. A CSS module whose class names changed gives the update to its
     // importers, which re-run with the new names; same names: nothing else needs to run.
     classes
-      ? '  import.meta.hot.accept((next) => { if (!next || JSON.stringify(next.default) !== JSON.stringify(classes)) import.meta.hot.invalidate("its class names changed"); });'
+      ? `  import.meta.hot.accept((next) => { if (!next || JSON.stringify(next.default) !== ${JSON.stringify(JSON.stringify(classes))}) import.meta.hot.invalidate("its class names changed"); });`
       : '  import.meta.hot.accept();',
     '  import.meta.hot.prune(() => __devpush_removeStyle(__devpush_id));',
     '}',
@@ -102,17 +86,19 @@ export const cssStep: TransformStep = {
   name: 'css',
   applies: (input) => input.lang === 'css',
   async transform(input, context) {
-    esbuild ??= import('esbuild');
-    const result = await (await esbuild).build(buildOptions(input, context));
-    const css = result.outputFiles?.find((file) => file.path.endsWith('.css'))?.text ?? '';
-    const js = result.outputFiles?.find((file) => file.path.endsWith('.js'))?.text;
-    const classes = CSS_MODULE.test(input.file) ? classNames(js ?? '') : null;
-    const code = cssModuleCode(input.url, context.hotUrl, stripFileComments(css), classes);
-    return { ...input, code, lang: 'js', inputs: importedFiles(result.metafile, input.file, context.root) };
+    const bundled = await bundleCss(input.file, context);
+    const options = context.config.css.modules;
+    if (!CSS_MODULE.test(input.file) || !options) {
+      const code = cssModuleCode(input.url, context.hotUrl, bundled.css, null);
+      return { ...input, code, lang: 'js', inputs: bundled.inputs };
+    }
+    const scoped = await scopeCssModule(bundled.css, input.file, context.root, options);
+    const code = cssModuleCode(input.url, context.hotUrl, scoped.css, scoped.classes);
+    return { ...input, code, lang: 'js', inputs: [...bundled.inputs, ...scoped.composedFrom] };
   },
 };
 
-/** The stylesheets the file `@import`s (or `composes` from): their saves re-run this module. */
+/** The stylesheets the file `@import`s: their saves re-run this module. */
 function importedFiles(metafile: Metafile | undefined, file: string, root: string): string[] {
   return Object.keys(metafile?.inputs ?? {})
     .map((input) => path.resolve(root, input))

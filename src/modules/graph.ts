@@ -80,23 +80,29 @@ export class ModuleGraph {
     return order;
   }
 
-  /** Strongly connected components, dependencies before their importers (Tarjan, iterative). */
-  components(): string[][] {
+  /**
+   * Strongly connected components, dependencies before their importers (Tarjan, iterative). With `within`,
+   * only those modules and the edges between them (a whole component must be inside or outside it, as it
+   * is for any importer closure).
+   */
+  components(within?: ReadonlySet<string>): string[][] {
+    const inScope = (url: string) => within === undefined || within.has(url);
+    const depsOf = (url: string) => [...this.importsOf(url)].filter(inScope)[Symbol.iterator]();
     const index = new Map<string, number>();
     const low = new Map<string, number>();
     const onStack = new Set<string>();
     const stack: string[] = [];
     const result: string[][] = [];
     let counter = 0;
-    for (const start of this.nodes.keys()) {
-      if (index.has(start)) continue;
+    for (const start of within ?? this.nodes.keys()) {
+      if (index.has(start) || !this.nodes.has(start)) continue;
       const work: Array<{ url: string; deps: Iterator<string> }> = [];
       const enter = (url: string) => {
         index.set(url, counter);
         low.set(url, counter++);
         stack.push(url);
         onStack.add(url);
-        work.push({ url, deps: this.importsOf(url)[Symbol.iterator]() });
+        work.push({ url, deps: depsOf(url) });
       };
       enter(start);
       while (work.length) {

@@ -16,8 +16,9 @@ export function createModules(
   config: ResolvedConfig,
   access: FileAccess,
   onProblems: (url: string, problems: BuildProblem[] | null) => void,
+  onNotice: (message: string) => void,
 ): Modules {
   const hot = loadHotRuntime();
-  const server = new ModuleServer({ root: config.root, config, access, hotUrl: hot.url, onProblems });
+  const server = new ModuleServer({ root: config.root, config, access, hotUrl: hot.url, onProblems, onNotice });
   return { server, responder: new ModuleResponder(server, access, hot.url), hot };
 }

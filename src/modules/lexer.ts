@@ -19,7 +19,7 @@ let loading: Promise<EsmLexer> | null = null;
  */
 export function lexerReady(): Promise<EsmLexer> {
   loading ??= import('es-module-lexer').then(async (loaded) => {
-    await loaded.init;
+    await loaded.init();
     lexer = loaded;
     return loaded;
   });

@@ -5,9 +5,19 @@ import path from 'node:path';
 import type { ResolvedConfig } from '../config/types.js';
 import type { BuildProblem, ModuleVersion } from '../protocol.js';
 import type { FileAccess } from '../server/paths.js';
+import { forgetTsconfigs, isTsconfigFile } from '../bundle/tsconfig.js';
+import { isInside } from '../fs/inside.js';
 import { DependencyBundle, LOCK_FILES } from './deps.js';
 import { ModuleGraph } from './graph.js';
-import { loadState, type ModuleState, newState, resolutionKey, resolveAll, resolveOptions } from './module-state.js';
+import {
+  loadState,
+  type ModuleState,
+  newState,
+  resolutionKey,
+  resolveAll,
+  resolveOptions,
+  TransformCache,
+} from './module-state.js';
 import { parseModuleId } from './queries.js';
 import type { StepContext } from './steps.js';
 import { computeVersions } from './versions.js';
@@ -21,6 +31,8 @@ export interface ModuleServerOptions {
   hotUrl: string;
   /** A module's problems changed: a list to show, or null when it is fixed. */
   onProblems(url: string, problems: BuildProblem[] | null): void;
+  /** A one-line notice for the terminal (a set-up hint), each text once per run. */
+  onNotice(message: string): void;
 }
 
 /** What a change set asks of the pages, as far as modules go. */
@@ -39,25 +51,44 @@ export class ModuleServer {
   private readonly states = new Map<string, ModuleState>();
   private readonly byFile = new Map<string, Set<string>>();
   private versions = new Map<string, string>();
+  /** The packages' hash the versions were computed under (every module using a package names it). */
+  private versionsDepsHash: string | null = null;
+  /** Modules loaded or forgotten since the versions were last computed: they and their importers move. */
+  private readonly moved = new Set<string>();
   private readonly context: StepContext;
   private lock: Promise<unknown> = Promise.resolve();
+  readonly transforms = new TransformCache();
+  /** Package name → whether the project can import it (see `hasPackage`). */
+  private readonly packagesFound = new Map<string, boolean>();
   /** Modules a worker fetched (its entry and what it imports). */
   private readonly workerModules = new Set<string>();
 
   constructor(private readonly options: ModuleServerOptions) {
     this.deps = new DependencyBundle(options.root);
     const require = createRequire(path.join(options.root, 'package.json'));
+    const noticed = new Set<string>();
     this.context = {
+      noticeOnce(message) {
+        if (noticed.has(message)) return;
+        noticed.add(message);
+        options.onNotice(message);
+      },
       root: options.root,
       hotUrl: options.hotUrl,
       config: options.config,
-      hasPackage(name) {
-        try {
-          require.resolve(`${name}/package.json`);
-          return true;
-        } catch {
-          return false;
+      // Asked for every module (is react here?): looked up once per name until the lock files change.
+      hasPackage: (name) => {
+        let found = this.packagesFound.get(name);
+        if (found === undefined) {
+          try {
+            require.resolve(`${name}/package.json`);
+            found = true;
+          } catch {
+            found = false;
+          }
+          this.packagesFound.set(name, found);
         }
+        return found;
       },
     };
   }
@@ -90,7 +121,7 @@ export class ModuleServer {
       if (this.versions.has(root) && this.states.get(root)?.sourceHash) return;
       await this.loadReachable([root]);
       await this.ensurePackages();
-      this.versions = computeVersions(this.graph, (url) => this.ownHash(url));
+      this.refreshVersions([]);
     });
   }
 
@@ -119,8 +150,9 @@ export class ModuleServer {
     if (!('file' in found)) return null;
     const state = known ?? newState(url, found.file);
     this.states.set(url, state);
+    this.moved.add(url);
     this.watchFile(found.file, url);
-    await loadState(state, this.context);
+    await loadState(state, this.context, this.transforms);
     this.afterLoad(state);
     return state;
   }
@@ -204,7 +236,14 @@ export class ModuleServer {
       if (this.isLockFile(file)) {
         outcome.claimed.add(file);
         outcome.reload = `${path.basename(file)} changed: the packages were bundled again`;
+        this.packagesFound.clear();
         await this.deps.refresh().catch(() => {});
+        continue;
+      }
+      if (isTsconfigFile(file) && isInside(this.options.root, file)) {
+        outcome.claimed.add(file);
+        outcome.reload ??= `${path.basename(file)} changed: every module was transformed again`;
+        await this.transformAllAgain(changedUrls);
         continue;
       }
       for (const url of this.byFile.get(file) ?? []) {
@@ -218,7 +257,8 @@ export class ModuleServer {
           this.forget(url, state.file);
           continue;
         }
-        if (await loadState(state, this.context, file !== state.file).catch(() => false)) changedUrls.add(url);
+        if (await loadState(state, this.context, this.transforms, file !== state.file).catch(() => false))
+          changedUrls.add(url);
         this.afterLoad(state);
       }
     }
@@ -229,11 +269,8 @@ export class ModuleServer {
     if ((await this.ensurePackages()) && before !== 'none')
       outcome.reload ??= 'a new package was imported and the packages were bundled again';
     const previous = this.versions;
-    this.versions = computeVersions(this.graph, (url) => this.ownHash(url));
+    this.refreshVersions(changedUrls);
     outcome.changed = [...changedUrls];
-    // A module imported with a query (`?raw`) runs under a URL the hot runtime does not key it by.
-    const queried = outcome.changed.find((url) => parseModuleId(url).query !== null);
-    if (queried) outcome.reload ??= `${queried} changed`;
     // A worker's modules have no hot runtime of the page: the worker starts again with the page.
     const inWorker = outcome.changed.find((url) => this.workerModules.has(url));
     if (inWorker) outcome.reload ??= `${inWorker} changed (it runs in a worker)`;
@@ -242,7 +279,32 @@ export class ModuleServer {
     return outcome;
   }
 
+  /** A tsconfig changed: its jsx, decorator and path options may change any module's code. */
+  private async transformAllAgain(changedUrls: Set<string>): Promise<void> {
+    forgetTsconfigs();
+    this.transforms.clear();
+    for (const state of this.states.values()) {
+      if (await loadState(state, this.context, this.transforms, true).catch(() => false)) changedUrls.add(state.url);
+      this.afterLoad(state);
+    }
+  }
+
+  /** Hashes again what `changed` (and modules loaded or forgotten since) can move: they and their importers. */
+  private refreshVersions(changed: Iterable<string>): void {
+    const own = (url: string) => this.ownHash(url);
+    if (this.versionsDepsHash !== this.deps.hash) {
+      this.versions = computeVersions(this.graph, own);
+    } else {
+      const only = this.graph.importerClosure([...changed, ...this.moved]);
+      this.versions = computeVersions(this.graph, own, { previous: this.versions, only });
+      for (const url of only) if (!this.graph.has(url)) this.versions.delete(url);
+    }
+    this.versionsDepsHash = this.deps.hash;
+    this.moved.clear();
+  }
+
   private forget(url: string, file: string): void {
+    this.moved.add(url);
     this.states.delete(url);
     this.byFile.get(file)?.delete(url);
     this.graph.remove(url);

@@ -32,9 +32,40 @@ export interface ModuleState {
   resolved: Map<string, Resolution>;
 }
 
-const CACHE_LIMIT = 4000;
-/** Transforms by (url, source hash): a save that goes back to earlier bytes costs nothing. */
-const transformCache = new Map<string, Transformed>();
+/**
+ * Transforms by module and source hash: a save that goes back to earlier bytes (an undo, a branch switch
+ * and back) costs nothing. A few versions per module, so a long session of saves holds no more than that.
+ * One per run: a restart for a changed config must not serve code transformed under the old one.
+ */
+export class TransformCache {
+  private readonly byModule = new Map<string, Map<string, Transformed>>();
+
+  constructor(private readonly versionsKept = 4) {}
+
+  get(url: string, sourceHash: string): Transformed | undefined {
+    return this.byModule.get(url)?.get(sourceHash);
+  }
+
+  set(url: string, sourceHash: string, transformed: Transformed): void {
+    const kept = this.byModule.get(url) ?? new Map<string, Transformed>();
+    kept.delete(sourceHash);
+    kept.set(sourceHash, transformed);
+    if (kept.size > this.versionsKept) kept.delete(kept.keys().next().value as string);
+    this.byModule.set(url, kept);
+  }
+
+  /** Forgets every transform (they were made under a tsconfig that changed). */
+  clear(): void {
+    this.byModule.clear();
+  }
+
+  /** How many transforms are held, over all modules. */
+  get size(): number {
+    let total = 0;
+    for (const kept of this.byModule.values()) total += kept.size;
+    return total;
+  }
+}
 
 function sha(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -49,15 +80,20 @@ export function newState(url: string, file: string): ModuleState {
  * Reads and transforms the module when its bytes changed (or always, `force`: a file it was made from
  * changed); returns whether its code or imports moved.
  */
-export async function loadState(state: ModuleState, context: StepContext, force = false): Promise<boolean> {
-  // Other files are only their URL to the page (their bytes are never read here), unless asked as text.
-  const asText = state.query === 'raw' || state.query === 'inline';
+export async function loadState(
+  state: ModuleState,
+  context: StepContext,
+  cache: TransformCache,
+  force = false,
+): Promise<boolean> {
+  // Other files are only their URL to the page (their bytes are never read here), unless asked as text,
+  // or as `?url`, whose module follows the file's bytes so a save reaches the importers that accept it.
+  const asText = state.query === 'raw' || state.query === 'inline' || state.query === 'url';
   const source = state.lang === 'asset' && !asText ? Buffer.from(state.url) : await readFile(state.file);
   const sourceHash = sha(source);
   if (!force && sourceHash === state.sourceHash && (state.good || state.problems)) return false;
   state.sourceHash = sourceHash;
-  const key = `${state.url}\0${sourceHash}`;
-  let transformed = force ? undefined : transformCache.get(key);
+  let transformed = force ? undefined : cache.get(state.url, sourceHash);
   if (!transformed) {
     try {
       transformed = await transform(state, source.toString('utf8'), context);
@@ -65,8 +101,7 @@ export async function loadState(state: ModuleState, context: StepContext, force 
       state.problems = problemsOf(error, state, context.root);
       return false;
     }
-    if (transformCache.size >= CACHE_LIMIT) transformCache.delete(transformCache.keys().next().value as string);
-    transformCache.set(key, transformed);
+    cache.set(state.url, sourceHash, transformed);
   }
   const before = state.good?.hash;
   state.good = transformed;

@@ -1,13 +1,8 @@
 // The import queries Vite users write (`./logo.svg?raw`, `./app.css?inline`, `./x.png?url`), and the id of
 // a module imported with one: `/src/logo.svg?raw` is its own module, apart from `/src/logo.svg`.
-import { IMPORT_PARAM, MODULE_VERSION_PARAM } from '../protocol.js';
+import { IMPORT_PARAM, IMPORT_QUERIES, type ImportQuery, MODULE_VERSION_PARAM } from '../protocol.js';
 
-/**
- * `raw`: the file's text; `url`: its served URL; `inline`: a stylesheet's text, not applied; `worker`: a
- * constructor of a module worker running the file.
- */
-export const IMPORT_QUERIES = ['raw', 'url', 'inline', 'worker'] as const;
-export type ImportQuery = (typeof IMPORT_QUERIES)[number];
+export { IMPORT_QUERIES, type ImportQuery };
 
 /** Params devpush itself puts on module URLs (and `t`, a cache buster apps add); never an unknown query. */
 const OWN_PARAMS = new Set<string>([IMPORT_PARAM, MODULE_VERSION_PARAM, 't']);

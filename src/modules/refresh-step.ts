@@ -16,16 +16,20 @@ const REFRESH = '__devpush_refresh';
 /** The project's refresh runtime, as the glue and the pre-bundled packages name it. */
 export const REFRESH_RUNTIME = 'react-refresh/runtime';
 
-/** Whether a module gets the refresh transform: JSX of a project whose JSX is React's and can refresh. */
-export function refreshApplies(input: ModuleInput, context: StepContext): boolean {
+/** Whether a module is JSX whose runtime is React's (not preact's or another `jsxImportSource`). */
+export function reactJsx(input: ModuleInput, context: StepContext): boolean {
   if (input.lang !== 'jsx' && input.lang !== 'tsx') return false;
   // The config's runtime, else the one of the tsconfig governing the file (preact-ts: "preact").
   const source =
     context.config.build.jsxImportSource ??
     compilerOptionsFor(input.file, context.root)?.options.jsxImportSource ??
     null;
-  if (source !== null && source !== 'react') return false;
-  return context.hasPackage('react') && context.hasPackage('react-refresh');
+  return source === null || source === 'react';
+}
+
+/** Whether a module gets the refresh transform: JSX of a project whose JSX is React's and can refresh. */
+export function refreshApplies(input: ModuleInput, context: StepContext): boolean {
+  return reactJsx(input, context) && context.hasPackage('react') && context.hasPackage('react-refresh');
 }
 
 function options(input: ModuleInput, context: StepContext): TransformOptions {

@@ -99,8 +99,9 @@ export class ModuleResponder {
       const to = state.resolved.get(site.specifier);
       if (to?.kind === 'package') return this.modules.deps.urlOf(to.specifier);
       if (to?.kind !== 'file') return null;
-      const { path, query } = parseModuleId(to.url);
-      imports[site.specifier] = path;
+      const { query } = parseModuleId(to.url);
+      // The id (`/src/logo.svg?raw` for a queried import): the hot runtime keys module records by it.
+      imports[site.specifier] = to.url;
       const asImport = query !== null || !/^(js|ts|tsx|jsx)$/.test(langOf(to.file));
       return versionedUrl(to.url, this.modules.versionOf(to.url) ?? '0', asImport);
     });

@@ -10,7 +10,9 @@ import { envStep } from './env-step.js';
 import { globStep } from './glob-step.js';
 import { esbuildStep } from './esbuild-step.js';
 import { cssStep } from './css-step.js';
+import { cssModuleImportsStep } from './css-module-imports-step.js';
 import { refreshStep } from './refresh-step.js';
+import { refreshMissingStep, refreshPreambleStep } from './refresh-preamble.js';
 
 /** The language a module is in at some point of the list. 'asset': any other file imported by a module. */
 export type ModuleLang = 'ts' | 'tsx' | 'js' | 'jsx' | 'css' | 'json' | 'asset';
@@ -37,6 +39,8 @@ export interface StepContext {
   config: ResolvedConfig;
   /** Whether the project can import this package (e.g. `react`: only then is React Refresh wired in). */
   hasPackage(name: string): boolean;
+  /** A one-line notice for the terminal about the project's set-up; the same text is shown once per run. */
+  noticeOnce(message: string): void;
 }
 
 export interface TransformStep {
@@ -51,11 +55,14 @@ export const TRANSFORM_STEPS: readonly TransformStep[] = [
   urlStep,
   inlineStep,
   workerStep,
+  refreshMissingStep,
   refreshStep,
   esbuildStep,
+  refreshPreambleStep,
   envStep,
   assetUrlStep,
   globStep,
+  cssModuleImportsStep,
   cssStep,
   jsonStep,
   assetStep,

@@ -7,10 +7,19 @@ import type { ModuleGraph } from './graph.js';
 
 const LENGTH = 12;
 
-/** `own(url)`: a hash of what the module itself contributes (its code, its resolutions); null if unknown. */
-export function computeVersions(graph: ModuleGraph, own: (url: string) => string | null): Map<string, string> {
-  const versions = new Map<string, string>();
-  for (const component of graph.components()) {
+/**
+ * `own(url)`: a hash of what the module itself contributes (its code, its resolutions); null if unknown.
+ * With `update`, only the modules it names are hashed again (a change set's importer closure: nothing
+ * else can move), the rest are kept from its `previous` versions: a save in a graph of a thousand
+ * modules hashes the few on the way up from it, not the thousand.
+ */
+export function computeVersions(
+  graph: ModuleGraph,
+  own: (url: string) => string | null,
+  update?: { previous: ReadonlyMap<string, string>; only: ReadonlySet<string> },
+): Map<string, string> {
+  const versions = new Map(update?.previous ?? []);
+  for (const component of graph.components(update?.only)) {
     const members = new Set(component);
     const hash = createHash('sha256');
     for (const url of [...component].sort()) {

@@ -1,6 +1,7 @@
-// A backend's Content-Security-Policy can forbid the injected client (`script-src`) or its channel
-// (`connect-src`). The policy is amended for exactly those two things: the client script (through the
-// page's own nonce when it has one) and the channel's URLs; nothing else in the header changes.
+// A backend's Content-Security-Policy can forbid the injected client (`script-src`), its channel
+// (`connect-src`) or the styles devpush adds (`style-src`). The policy is amended for exactly those: the
+// client script and devpush's styles (through the page's own nonce when it has one) and the channel's
+// URLs; nothing else in the header changes.
 import { ROUTE_PREFIX, routePath } from '../protocol.js';
 
 export interface OwnSources {
@@ -14,6 +15,8 @@ export interface AmendedPolicy {
   header: string;
   /** The nonce the client tag must carry, or null when the policy lets it in by URL. */
   nonce: string | null;
+  /** The nonce devpush's stylesheets and `<style>` elements must carry, or null when they need none. */
+  styleNonce: string | null;
   changed: boolean;
 }
 
@@ -28,7 +31,9 @@ function parse(policy: string): Directive[] {
 }
 
 const format = (directives: Directive[]) => directives.map(([name, tokens]) => [name, ...tokens].join(' ')).join('; ');
-const nonceIn = (tokens: string[]) => tokens.find((t) => /^'nonce-[^']+'$/i.test(t))?.slice(7, -1) ?? null;
+/** A nonce of the policy, only as CSP's grammar spells one (base64): it is written into attributes. */
+const nonceIn = (tokens: string[]) =>
+  tokens.find((t) => /^'nonce-[A-Za-z0-9+/_-]+={0,2}'$/i.test(t))?.slice(7, -1) ?? null;
 const trustsByNonceOrHash = (tokens: string[]) =>
   tokens.some((t) => /^'(strict-dynamic|nonce-.+|sha(256|384|512)-.+)'$/i.test(t));
 
@@ -73,13 +78,31 @@ function amendPolicy(policy: string, own: OwnSources): AmendedPolicy {
     const client = `${own.origin}${routePath('client')}`;
     for (const [, tokens] of scripts) if (!tokens.includes("'self'")) changed = add(tokens, [client]) || changed;
   }
+  const styles = stylesNonce(governing(directives, ['style-src-elem', 'style-src'], pending), own);
+  changed = styles.changed || changed;
   const channel = [`${own.origin}${ROUTE_PREFIX}`, `${own.origin.replace(/^http/, 'ws')}${ROUTE_PREFIX}`];
   // 'self' covers the channel on every rung (CSP3 lets it match ws: and wss: of the same host).
   for (const [, tokens] of governing(directives, ['connect-src'], pending)) {
     if (!tokens.includes("'self'")) changed = add(tokens, channel) || changed;
   }
   for (const drop of pending) drop();
-  return { header: changed ? format(directives) : policy, nonce, changed };
+  return { header: changed ? format(directives) : policy, nonce, styleNonce: styles.nonce, changed };
+}
+
+/**
+ * devpush adds stylesheets (an entry's CSS) and `<style>` elements (CSS imported by modules, the error
+ * overlay): with the page's style nonce they pass; where inline styles are not allowed and the page has no
+ * nonce, a nonce of ours is added, which lets in only the elements that carry it.
+ */
+function stylesNonce(styles: Directive[], own: OwnSources): { nonce: string | null; changed: boolean } {
+  const existing = styles.map(([, tokens]) => nonceIn(tokens)).find(Boolean);
+  if (existing) return { nonce: existing, changed: false };
+  const inlineAllowed = (tokens: string[]) =>
+    tokens.some((t) => t.toLowerCase() === "'unsafe-inline'") && !trustsByNonceOrHash(tokens);
+  if (styles.every(([, tokens]) => inlineAllowed(tokens))) return { nonce: null, changed: false };
+  let changed = false;
+  for (const [, tokens] of styles) changed = add(tokens, [`'nonce-${own.nonce}'`]) || changed;
+  return { nonce: own.nonce, changed };
 }
 
 /** Amends every policy of a `Content-Security-Policy` header (several are joined by commas). */
@@ -88,6 +111,7 @@ export function amendCsp(header: string, own: OwnSources): AmendedPolicy {
   return {
     header: results.map((r) => r.header.trim()).join(', '),
     nonce: results.map((r) => r.nonce).find(Boolean) ?? null,
+    styleNonce: results.map((r) => r.styleNonce).find(Boolean) ?? null,
     changed: results.some((r) => r.changed),
   };
 }

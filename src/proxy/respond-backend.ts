@@ -6,13 +6,26 @@ import { pipeline, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { ProxyRule } from '../config/types.js';
 import type { Logger } from '../log.js';
+import { CSP_NONCE_META } from '../protocol.js';
 import { BACKEND_CHECK_HEADER, BACKEND_DOWN_HEADER, backendDownPage } from './backend-down.js';
 import { amendCsp } from './csp.js';
 import { responseHeaders, type Origins } from './headers.js';
 import { InjectStream } from './inject-stream.js';
 
-/** The client tag for a page, from what has been seen of it; `nonce` when the page's CSP asks for one. */
-export type TagMaker = (seen: string, urlPath: string, nonce: string | null) => string;
+/** Nonces the tags devpush adds must carry under the page's CSP (null: none needed). */
+export interface PageNonces {
+  script: string | null;
+  style: string | null;
+}
+export const NO_NONCES: PageNonces = { script: null, style: null };
+
+/** Tells the client and hot runtime the nonce for the `<style>` elements they add (none needed: nothing). */
+export function styleNonceMeta(nonce: string | null): string {
+  return nonce ? `<meta property="${CSP_NONCE_META}" nonce="${nonce}">` : '';
+}
+
+/** The client tag for a page, from what has been seen of it, with the nonces the page's CSP asks for. */
+export type TagMaker = (seen: string, urlPath: string, nonces: PageNonces) => string;
 
 export interface BackendResponderOptions {
   backend: ProxyRule;
@@ -30,11 +43,32 @@ const DECODERS: Record<string, () => Transform> = {
 /** Encodings devpush can decode to inject into; a backend is not offered others for pages. */
 const DECODABLE = /^(gzip|x-gzip|deflate|br|identity)$/i;
 
-function isPage(proxyRes: IncomingMessage, req: IncomingMessage): boolean {
+/**
+ * Where a browser shows what it fetched as a page. HTML fetched by a script (htmx, Unpoly, `fetch`) is a
+ * fragment, not a page: it gets no client. Browsers send `Sec-Fetch-Dest` to localhost and over https;
+ * a request without it (plain http to a LAN address) is taken for a page.
+ */
+const PAGE_DESTINATIONS = /^(document|iframe|frame|embed|object)$/;
+
+/** What the backend answered: a page to inject into, HTML a script fetched, or anything else. */
+function kindOf(proxyRes: IncomingMessage, req: IncomingMessage): 'page' | 'fragment' | 'other' {
   const status = proxyRes.statusCode ?? 0;
-  if (req.method === 'HEAD' || status === 204 || status === 304 || status < 200) return false;
-  if (proxyRes.headers['content-length'] === '0') return false;
-  return /^\s*(text\/html|application\/xhtml\+xml)\s*(;|$)/i.test(proxyRes.headers['content-type'] ?? '');
+  if (req.method === 'HEAD' || status === 204 || status === 304 || status < 200) return 'other';
+  if (proxyRes.headers['content-length'] === '0') return 'other';
+  if (!/^\s*(text\/html|application\/xhtml\+xml)\s*(;|$)/i.test(proxyRes.headers['content-type'] ?? '')) return 'other';
+  const destination = req.headers['sec-fetch-dest'];
+  return destination && !PAGE_DESTINATIONS.test(destination) ? 'fragment' : 'page';
+}
+
+/** Adds `name` to the response's Vary, keeping what the backend put there. */
+function varyOn(headers: OutgoingHttpHeaders, name: string): void {
+  const vary =
+    headers.vary === undefined
+      ? []
+      : String(headers.vary)
+          .split(/\s*,\s*/)
+          .filter(Boolean);
+  if (!vary.some((v) => v === '*' || v.toLowerCase() === name.toLowerCase())) headers.vary = [...vary, name].join(', ');
 }
 
 export class BackendResponder {
@@ -42,6 +76,7 @@ export class BackendResponder {
   private readonly backendUrl: URL;
   private down = false;
   private cspReported = false;
+  private readonly undecodableReported = new Set<string>();
 
   constructor(private readonly options: BackendResponderOptions) {
     this.backendUrl = new URL(options.backend.target);
@@ -59,7 +94,8 @@ export class BackendResponder {
       .split(',')
       .map((token) => token.trim())
       .filter((token) => DECODABLE.test(token.split(';')[0]!.trim()));
-    if (accepted) proxyReq.setHeader('accept-encoding', kept.join(', ') || 'identity');
+    // No header at all would mean "any encoding" (RFC 9110), zstd included: say identity then.
+    proxyReq.setHeader('accept-encoding', kept.join(', ') || 'identity');
   }
 
   respond(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse): void {
@@ -70,21 +106,25 @@ export class BackendResponder {
     }
     const origins = this.origins(req);
     const headers = responseHeaders(proxyRes.headers, origins);
-    const status = proxyRes.statusCode ?? 502;
     const encoding = String(headers['content-encoding'] ?? 'identity').toLowerCase();
     const decoder = encoding === 'identity' ? null : DECODERS[encoding];
-    if (!isPage(proxyRes, req) || decoder === undefined) {
-      res.writeHead(status, proxyRes.statusMessage ?? '', headers);
+    const kind = kindOf(proxyRes, req);
+    const page = kind === 'page';
+    if (page && decoder === undefined) this.reportUndecodable(encoding, req.url ?? '/');
+    // The same URL is a page when navigated to: a cached fragment (no client) must not answer that.
+    if (kind === 'fragment') varyOn(headers, 'Sec-Fetch-Dest');
+    if (!page || decoder === undefined) {
+      writeHead(res, req, proxyRes, headers);
       pipeline(proxyRes, res, () => {});
       return;
     }
-    const nonce = this.amendPolicy(headers, origins.devpush);
+    const nonces = this.amendPolicy(headers, origins.devpush);
     for (const name of ['content-encoding', 'content-length', 'etag', 'last-modified']) delete headers[name];
     // The page carries the cursor of the moment it was served: a cached copy would replay old reloads.
     headers['cache-control'] = 'no-store';
-    res.writeHead(status, proxyRes.statusMessage ?? '', headers);
+    writeHead(res, req, proxyRes, headers);
     const urlPath = new URL(req.url ?? '/', 'http://x').pathname;
-    const inject = new InjectStream((seen) => this.options.clientTag(seen, urlPath, nonce));
+    const inject = new InjectStream((seen) => this.options.clientTag(seen, urlPath, nonces));
     const onEnd = (error: Error | null | undefined) => {
       if (error) res.destroy();
     };
@@ -119,30 +159,46 @@ export class BackendResponder {
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 
+  /** A page in an encoding devpush cannot read (zstd on Node 20) went through as it came: said once per encoding. */
+  private reportUndecodable(encoding: string, url: string): void {
+    if (this.undecodableReported.has(encoding)) return;
+    this.undecodableReported.add(encoding);
+    this.options.log.warn(
+      `the backend sent ${url} as "${encoding}", which devpush cannot decode (it asked for gzip, deflate or br): pages in it pass through without live reload. Turn that compression off in the backend for development.`,
+    );
+  }
+
   private origins(req: IncomingMessage): Origins {
     return { devpush: `${this.options.scheme}://${req.headers.host}`, backend: this.backendUrl };
   }
 
-  /** Amends the CSP for the client and channel only; says so once. Returns the nonce the tag must carry. */
-  private amendPolicy(headers: OutgoingHttpHeaders, origin: string): string | null {
+  /** Amends the CSP for the client, its channel and styles only; says so once. Returns the nonces the tags must carry. */
+  private amendPolicy(headers: OutgoingHttpHeaders, origin: string): PageNonces {
     // node joins repeated CSP headers with ", ", which is how several policies are written in one.
     const policy = headers['content-security-policy'];
-    if (typeof policy !== 'string') return null;
+    if (typeof policy !== 'string') return NO_NONCES;
     const amended = amendCsp(policy, { origin, nonce: randomBytes(12).toString('base64') });
     if (amended.changed) {
       headers['content-security-policy'] = amended.header;
       if (!this.cspReported) {
         this.cspReported = true;
         this.options.log.info(
-          "The backend's Content-Security-Policy would block devpush's client: devpush adds its client and channel to it on the pages it proxies (nothing else changes).",
+          "The backend's Content-Security-Policy would block devpush's client: devpush adds its client, channel and styles to it on the pages it proxies (nothing else changes).",
         );
       }
     }
-    return amended.nonce;
+    return { script: amended.nonce, style: amended.styleNonce };
   }
+}
+
+/** The backend's status line; HTTP/2 has no reason phrase (node warns in the terminal when given one). */
+function writeHead(res: ServerResponse, req: IncomingMessage, proxyRes: IncomingMessage, headers: OutgoingHttpHeaders) {
+  const status = proxyRes.statusCode ?? 502;
+  if (req.httpVersionMajor === 1) res.writeHead(status, proxyRes.statusMessage ?? '', headers);
+  else res.writeHead(status, headers);
 }
 
 function injectInto(html: string, clientTag: TagMaker): string {
   const at = html.indexOf('</head>');
-  return html.slice(0, at) + clientTag(html, '/', null) + html.slice(at);
+  return html.slice(0, at) + clientTag(html, '/', NO_NONCES) + html.slice(at);
 }

@@ -7,7 +7,7 @@ import { refuseSocket } from '../http/raw-response.js';
 import type { Logger } from '../log.js';
 import { limitConnections } from './connections.js';
 import type { Guard } from './guard.js';
-import { answerClientError, bodyRefusal, HTTP_SERVER_OPTIONS, hasBody } from './limits.js';
+import { answerClientError, bodyRefusal, FORWARDING_SERVER_OPTIONS, HTTP_SERVER_OPTIONS, hasBody } from './limits.js';
 import { listen } from './listen.js';
 import { parseTarget } from './paths.js';
 import { sendText } from './respond.js';
@@ -80,8 +80,9 @@ export function createHttpServer(
       sendText(res, 500, 'Internal error in devpush; details are in its terminal.');
     });
   };
-  const plain = tls ? null : createServer(HTTP_SERVER_OPTIONS, onRequest);
-  const secure = tls ? createTlsServer(tls, HTTP_SERVER_OPTIONS, onRequest) : null;
+  const serverOptions = forwarding ? FORWARDING_SERVER_OPTIONS : HTTP_SERVER_OPTIONS;
+  const plain = tls ? null : createServer(serverOptions, onRequest);
+  const secure = tls ? createTlsServer(tls, serverOptions, onRequest) : null;
   const http: Server = plain ?? secure!.server;
   http.on('clientError', answerClientError);
   // Upgrades pass the same checks as every request, and are refused before any 101 is sent.

@@ -144,6 +144,12 @@ export function createTlsServer(
 ): { server: Http2SecureServer; closeAll(): void } {
   const { createSecureServer } = requireBuiltin('node:http2') as typeof import('node:http2');
   const server = createSecureServer({ ...options, key: tls.key, cert: tls.cert, allowHTTP1: true });
+  // node's HTTP/1.1 fallback ignores these options (it keeps 60 s and 300 s of its own): the plain server's limits.
+  Object.assign(server, {
+    headersTimeout: options.headersTimeout,
+    requestTimeout: options.requestTimeout,
+    connectionsCheckingInterval: options.connectionsCheckingInterval,
+  });
   // The compatibility objects mirror node:http's for everything devpush uses (headers, socket, writeHead, streaming).
   server.on('request', onRequest as unknown as (...args: unknown[]) => void);
   const sockets = new Set<Socket>();

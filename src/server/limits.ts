@@ -23,6 +23,13 @@ export const HTTP_SERVER_OPTIONS: ServerOptions = {
   keepAliveInitialDelay: 30_000,
 };
 
+/**
+ * With requests forwarded to a backend (proxy mode, `server.proxy` rules), no limit on receiving a whole
+ * request: an upload through devpush may take as long as the browser gives it (browsers set none), not
+ * 30 s. Headers keep their 10 s; devpush's own routes read no body but a report's (16 KiB, capped per peer).
+ */
+export const FORWARDING_SERVER_OPTIONS: ServerOptions = { ...HTTP_SERVER_OPTIONS, requestTimeout: 0 };
+
 /** A request that announces a body devpush will not read: too large (413), or of unknown length on GET/HEAD. */
 export function bodyRefusal(req: IncomingMessage): Refusal | null {
   const length = req.headers['content-length'];

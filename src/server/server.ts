@@ -4,7 +4,8 @@ import { entryStylesheetTag } from '../bundle/outputs.js';
 import { Channel } from '../channel/channel.js';
 import { ProjectEnv } from '../config/env.js';
 import { createModules } from '../modules/index.js';
-import { HOT_RELOAD_EVENT } from '../protocol.js';
+import { HOT_RELOAD_EVENT, HOT_WARNING_EVENT } from '../protocol.js';
+import { terminalSafe } from '../report/terminal-text.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { BOOT_PARAM, type ChannelStats, CURSOR_ATTRIBUTE, routePath, TOKEN_PARAM } from '../protocol.js';
@@ -14,6 +15,7 @@ import { exposureWarning } from './exposure.js';
 import { Guard } from './guard.js';
 import { createHttpServer, listenOn } from './http.js';
 import { certificateNames, loadTls, trustHint } from './https.js';
+import { NO_NONCES, type PageNonces, styleNonceMeta } from '../proxy/respond-backend.js';
 import { DevpushError } from '../errors.js';
 import { injectTag } from './inject.js';
 import { SiteAccess } from './lookup.js';
@@ -129,6 +131,7 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
         config,
         new SiteAccess({ root: config.root, allow: options.fsAllow, deny: options.fsDeny }, lookup.publicAccess),
         (url, problems) => pipeline.moduleProblems(url, problems),
+        (message) => log.warn(message),
       );
   const pipeline = new Pipeline(
     config.root,
@@ -147,13 +150,18 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   let watcher: Watcher | null = null;
 
   /** The tags a page gets: its entries' stylesheets and the client (with the page's CSP nonce, if any). */
-  const clientTag = (html: string, urlPath: string, nonce: string | null = null) => {
+  const clientTag = (html: string, urlPath: string, nonces: PageNonces = NO_NONCES) => {
     channel.warmUp();
     // With modules one by one, entry stylesheets are the modules' own business (no bundle to link).
-    const entryStyles = modules ? '' : builder.discover(html, urlPath).map(entryStylesheetTag).join('');
-    const nonceAttribute = nonce ? ` nonce="${nonce}"` : '';
+    const entryStyles = modules
+      ? ''
+      : builder
+          .discover(html, urlPath)
+          .map((url) => entryStylesheetTag(url, nonces.style))
+          .join('');
+    const nonceAttribute = nonces.script ? ` nonce="${nonces.script}"` : '';
     const client = `<script type="module"${nonceAttribute} src="${routePath('client')}?${BOOT_PARAM}=${hub.bootId}" ${CURSOR_ATTRIBUTE}="${hub.currentId}"></script>`;
-    return `${entryStyles}${client}`;
+    return `${styleNonceMeta(nonces.style)}${entryStyles}${client}`;
   };
   // A page of the folder also gets modulepreload links for its modules' whole static graph.
   const injectClient = async (html: string, urlPath: string) =>
@@ -189,7 +197,13 @@ export async function startDevServer(config: ResolvedConfig, log: Logger): Promi
   // A page that found no HMR boundary says why before it reloads; the terminal shows it once per page.
   reporting.events.on(HOT_RELOAD_EVENT, (data, sender) => {
     const reason = (data as { reason?: unknown } | null)?.reason;
-    if (typeof reason === 'string') log.info(`full reload of ${sender.page.url || 'a page'}: ${reason.slice(0, 300)}`);
+    if (typeof reason === 'string')
+      log.info(terminalSafe(`full reload of ${sender.page.url || 'a page'}: ${reason.slice(0, 300)}`));
+  });
+  // A warning the page's console shows (a CSS module class it lacks) goes to the terminal too.
+  reporting.events.on(HOT_WARNING_EVENT, (data, sender) => {
+    const message = (data as { message?: unknown } | null)?.message;
+    if (typeof message === 'string') log.warn(terminalSafe(`${sender.page.url || 'a page'}: ${message.slice(0, 300)}`));
   });
   const routes = routeTable({
     channel,

@@ -149,6 +149,24 @@ describe('React Fast Refresh in Chromium', () => {
     expect(loads).toBe(1);
   });
 
+  it('refreshes in place on a page whose entry is plain .ts that loads react-dom first', async () => {
+    const plain = await browser.newPage();
+    let plainLoads = 0;
+    plain.on('load', () => plainLoads++);
+    try {
+      await plain.goto(new URL('/plain-entry.html', server.url).href);
+      await plain.waitForFunction(() => window.__devpush?.state === 'up', undefined, POLL);
+      for (let i = 0; i < 2; i++) await plain.click('#counter');
+      await expect.poll(() => plain.locator('#counter').textContent(), POLL).toBe('count is 2');
+      edit('src/App.tsx', /<h1 id="title">[^<]*<\/h1>/, '<h1 id="title">From a .ts entry</h1>');
+      await expect.poll(() => plain.locator('#title').textContent(), POLL).toBe('From a .ts entry');
+      expect(await plain.locator('#counter').textContent()).toBe('count is 2');
+      expect(plainLoads).toBe(1);
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('reloads once for an edit of main.tsx, which nothing accepts (it renders the root)', async () => {
     edit('src/main.tsx', '<App />', '<App />\n    <p id="reloaded">reloaded</p>');
     await expect.poll(() => loads, POLL).toBe(2);

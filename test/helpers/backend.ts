@@ -1,6 +1,8 @@
 // A small real backend for proxy-mode tests: what Django, Rails or Express send (compressed HTML,
 // streamed pages, redirects to its own origin, cookies for its own domain, a strict CSP, 304s, a POST
-// that reads its body, its own WebSocket), on 127.0.0.1 at a port of its own.
+// that reads its body, its own WebSocket, templates read at each request, a slow answer, a zstd body
+// nobody asked for), on 127.0.0.1 at a port of its own.
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,8 +23,8 @@ export interface Backend {
 const PAGE_BODY = '<h1 id="title">From the backend</h1><p>ünïcödé</p>';
 
 /** The page every HTML route sends; `folder`'s `static/css/site.css` is served at /assets/css/site.css. */
-function page(title: string, extraHead = ''): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title><link rel="stylesheet" href="/assets/css/site.css"><link rel="stylesheet" id="print" href="/assets/print.css">${extraHead}</head><body>${PAGE_BODY}</body></html>`;
+function page(title: string, extraHead = '', extraBody = ''): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title><link rel="stylesheet" href="/assets/css/site.css"><link rel="stylesheet" id="print" href="/assets/print.css">${extraHead}</head><body>${PAGE_BODY}${extraBody}</body></html>`;
 }
 
 /** Starts the backend; `port` brings it back where it was (a backend restarting after a save). */
@@ -117,6 +119,39 @@ async function route(req: IncomingMessage, res: ServerResponse, folder: string, 
         'Content-Security-Policy': "default-src 'self'; script-src 'strict-dynamic' 'sha256-AAAA'",
       });
       res.end(page('csp-strict'));
+      return;
+    case '/app':
+    case '/app-csp': {
+      // A template read at each request, as Django or Express render one; /app-csp under a strict CSP
+      // whose nonce the template's own script carries.
+      const nonce = randomBytes(9).toString('base64');
+      const strict = `default-src 'self'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'`;
+      const template = readFileSync(path.join(folder, 'templates/app.html'), 'utf8');
+      res.writeHead(200, url.pathname === '/app-csp' ? { ...html, 'Content-Security-Policy': strict } : html);
+      res.end(template.replaceAll('{{ title }}', 'Backend app').replaceAll('{{ nonce }}', nonce));
+      return;
+    }
+    case '/snippet':
+      // The snippet pasted at the end of the body, as `devpush snippet` prints it (for its default port).
+      res.writeHead(200, html);
+      res.end(
+        page(
+          'snippet',
+          '',
+          '<script type="module" crossorigin src="http://localhost:4800/__devpush/client.js"></script>',
+        ),
+      );
+      return;
+    case '/slow':
+      // Longer than node's default agent and socket timeouts (5 s).
+      await new Promise((resolve) => setTimeout(resolve, Number(url.searchParams.get('ms') ?? 6000)));
+      res.writeHead(200, { ...html, 'Content-Encoding': 'gzip' });
+      res.end(gzipSync(page('slow')));
+      return;
+    case '/zstd':
+      // Sent as zstd whatever the request offered, as a misconfigured compression middleware does.
+      res.writeHead(200, { ...html, 'Content-Encoding': 'zstd' });
+      res.end(readFileSync(path.join(folder, 'backend/page.html.zst')));
       return;
     case '/data.json':
       if (req.headers['if-none-match'] === '"v1"') {

@@ -30,6 +30,8 @@ const DEFERRED = [
   'node_modules/esbuild/',
   'node_modules/oxc-transform/',
   'node_modules/selfsigned/',
+  'node_modules/postcss/',
+  'node_modules/postcss-modules/',
   'node:http2',
   'node:tls',
 ];

@@ -169,9 +169,12 @@ describe('proxy mode: Content-Security-Policy', () => {
     const res = await fetch(`${base}/csp`);
     const body = await res.text();
     expect(body).toMatch(/<script type="module" nonce="backend123" src="\/__devpush\/client\.js/);
+    const ours = /style-src 'self' 'nonce-([^']+)'/.exec(res.headers.get('content-security-policy') ?? '')?.[1];
     expect(res.headers.get('content-security-policy')).toBe(
-      `default-src 'none'; script-src 'nonce-backend123'; style-src 'self'; connect-src ${base}/__devpush/ ${base.replace('http', 'ws')}/__devpush/`,
+      `default-src 'none'; script-src 'nonce-backend123'; style-src 'self' 'nonce-${ours}'; connect-src ${base}/__devpush/ ${base.replace('http', 'ws')}/__devpush/`,
     );
+    // The styles devpush adds (modules' CSS, the overlay) get the nonce it added to style-src.
+    expect(body).toContain(`<meta property="csp-nonce" nonce="${ours}">`);
     await fetch(`${base}/csp`);
     expect(logged.filter((line) => line.includes('Content-Security-Policy'))).toHaveLength(1);
   });
@@ -180,8 +183,19 @@ describe('proxy mode: Content-Security-Policy', () => {
     const res = await fetch(`${base}/csp-strict`);
     const policy = res.headers.get('content-security-policy')!;
     const nonce = /'nonce-([^']+)'/.exec(policy)![1]!;
-    expect(policy).toBe(`default-src 'self'; script-src 'strict-dynamic' 'sha256-AAAA' 'nonce-${nonce}'`);
+    expect(policy).toBe(
+      `default-src 'self'; script-src 'strict-dynamic' 'sha256-AAAA' 'nonce-${nonce}'; style-src 'self' 'nonce-${nonce}'`,
+    );
     expect(await res.text()).toContain(`<script type="module" nonce="${nonce}" src="/__devpush/client.js`);
+  });
+
+  it("names the page's style nonce for devpush's styles, and leaves the policy as it was", async () => {
+    const res = await fetch(`${base}/app-csp`);
+    const policy = res.headers.get('content-security-policy')!;
+    const nonce = /style-src 'nonce-([^']+)'/.exec(policy)![1]!;
+    expect(policy).toBe(`default-src 'self'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'`);
+    const body = await res.text();
+    expect(body).toContain(`<meta property="csp-nonce" nonce="${nonce}"><script type="module" nonce="${nonce}"`);
   });
 });
 
@@ -226,6 +240,9 @@ describe('proxy mode over HTTPS (h2)', () => {
     process.env.DEVPUSH_CACHE_DIR = mkdtempSync(nodePath.join(os.tmpdir(), 'devpush-cache-'));
     await server.close();
     await start(backend.url, true);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
     const session = h2connect(base, { rejectUnauthorized: false });
     const get = (path: string) =>
       new Promise<{ headers: Record<string, unknown>; body: string }>((resolve, reject) => {
@@ -246,7 +263,10 @@ describe('proxy mode over HTTPS (h2)', () => {
       const redirect = await get('/redirect');
       expect(redirect.headers.location).toBe(`${base}/landed?x=1`);
       expect(base).toMatch(/^https:/);
+      // node warns (in the user's terminal) when given a reason phrase for HTTP/2, which has none.
+      expect(warnings).toEqual([]);
     } finally {
+      process.off('warning', onWarning);
       session.close();
     }
   });

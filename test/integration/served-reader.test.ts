@@ -33,7 +33,14 @@ async function parts(bundle: boolean) {
     },
   });
   closers.push(() => builder.close());
-  const modules = bundle ? null : createModules(config, access, () => {});
+  const modules = bundle
+    ? null
+    : createModules(
+        config,
+        access,
+        () => {},
+        () => {},
+      );
   return { builder, access, modules };
 }
 

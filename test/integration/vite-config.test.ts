@@ -68,4 +68,60 @@ describe('vite.config.* in a project without a devpush config', () => {
     expect(wrong.config).toEqual({});
     expect(wrong.notice).toBe('vite.config.mjs: using nothing; ignoring server.port, base.');
   });
+
+  it('reads css.modules: localsConvention and generateScopedName (a pattern or a function), and names the rest', async () => {
+    const root = tempProject({
+      'vite.config.ts': `import { defineConfig } from 'vite';
+export default defineConfig({
+  css: {
+    modules: {
+      localsConvention: 'camelCaseOnly',
+      generateScopedName: (name: string) => 'x-' + name,
+      getJSON() {},
+    },
+    devSourcemap: true,
+  },
+});
+`,
+    });
+    const config = await resolveConfig({ root });
+    expect(config.css.modules?.localsConvention).toBe('camelCaseOnly');
+    const generate = config.css.modules?.generateScopedName as (name: string, file: string, css: string) => string;
+    expect(generate('card', 'a.module.css', '')).toBe('x-card');
+    expect(config.notices[0]).toBe(
+      'vite.config.ts: using css.modules.localsConvention, css.modules.generateScopedName; ignoring css.modules.getJSON, css.devSourcemap.',
+    );
+    const off = tempProject({ 'vite.config.mjs': 'export default { css: { modules: false } };' });
+    expect((await resolveConfig({ root: off })).css.modules).toBeNull();
+    const pattern = tempProject({
+      'vite.config.mjs':
+        "export default { css: { modules: { generateScopedName: '[name]__[local]___[hash:base64:5]' } } };",
+    });
+    expect((await resolveConfig({ root: pattern })).css.modules).toEqual({
+      generateScopedName: '[name]__[local]___[hash:base64:5]',
+      localsConvention: 'camelCase',
+    });
+  });
+
+  it('css.modules in a devpush.config.ts: a generateScopedName function and a convention apply', async () => {
+    const root = tempProject({
+      'devpush.config.ts': `export default {
+  css: { modules: { localsConvention: 'dashesOnly', generateScopedName: (name: string) => 'dp-' + name } },
+};
+`,
+    });
+    const config = await resolveConfig({ root });
+    expect(config.css.modules?.localsConvention).toBe('dashesOnly');
+    const generate = config.css.modules?.generateScopedName as (name: string, file: string, css: string) => string;
+    expect(generate('card', 'a.module.css', '')).toBe('dp-card');
+  });
+
+  it('css.modules in a devpush config: a wrong key is one line naming it', async () => {
+    const root = tempProject({
+      'devpush.config.json': JSON.stringify({ css: { modules: { localConvention: 'camelCase' } } }),
+    });
+    await expect(resolveConfig({ root })).rejects.toThrow(
+      /devpush\.config\.json: "css\.modules" must be false or an object of .*, found an unknown key "localConvention" \(did you mean "localsConvention"\?\)\./,
+    );
+  });
 });

@@ -2,7 +2,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { resolveConfig } from '../../src/config/load.js';
 import type { Logger } from '../../src/log.js';
-import { REPORT_MAX_BYTES, routePath, type PageReport } from '../../src/protocol.js';
+import {
+  HOT_RELOAD_EVENT,
+  HOT_WARNING_EVENT,
+  REPORT_MAX_BYTES,
+  routePath,
+  type PageReport,
+} from '../../src/protocol.js';
 import { startDevServer, type DevServer } from '../../src/server/server.js';
 import { fetchToken } from '../helpers/channel.js';
 import { requestText, sendRaw, type RawResponse } from '../helpers/raw.js';
@@ -148,6 +154,24 @@ describe('what a report carries is data', () => {
     expect(response.status).toBe(204);
     await vi.waitFor(() => expect(lines.join('\n')).toContain('esc \\x1b[2J'), { timeout: 5000 });
     expect(lines.join('\n')).not.toContain('\u001b[2J');
+    expect(lines.join('\n')).not.toContain('\u202e');
+  });
+
+  test("a page's reload reason and warning reach the terminal with their escapes shown, never obeyed", async () => {
+    for (const [event, key] of [
+      [HOT_RELOAD_EVENT, 'reason'],
+      [HOT_WARNING_EVENT, 'message'],
+    ] as const) {
+      const item = { type: 'event', event, data: { [key]: `${event} \u001b[2J\u001b]0;owned\u0007 \u202e end` } };
+      const body = JSON.stringify({
+        page: { id: `hot-${key}`, url: 'u\u001b[1A', title: 't', role: 'solo' },
+        items: [item],
+      });
+      expect((await post(body)).status).toBe(204);
+      await vi.waitFor(() => expect(lines.join('\n')).toContain(`${event} \\x1b[2J`), { timeout: 5000 });
+    }
+    expect(lines.join('\n')).toContain('u\\x1b[1A: devpush:warning');
+    expect(lines.join('\n')).not.toContain('\u001b');
     expect(lines.join('\n')).not.toContain('\u202e');
   });
 

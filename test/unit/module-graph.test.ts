@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ModuleGraph } from '../../src/modules/graph.js';
 import { computeVersions } from '../../src/modules/versions.js';
@@ -67,5 +68,31 @@ describe('computeVersions', () => {
     const after = computeVersions(graph, own({ '/a': 'a', '/b': 'b2' }));
     expect(after.get('/a')).not.toBe(before.get('/a'));
     expect(after.get('/b')).not.toBe(before.get('/b'));
+  });
+});
+
+describe('computeVersions, hashing only what a change can move', () => {
+  const urls = ['/m0', '/m1', '/m2', '/m3', '/m4', '/m5', '/m6', '/m7'];
+  const edgesArb = fc.array(fc.tuple(fc.constantFrom(...urls), fc.constantFrom(...urls)), { maxLength: 20 });
+  const contentsArb = fc.dictionary(fc.constantFrom(...urls), fc.string({ maxLength: 3 }));
+
+  it('gives what a full hash gives, for any graph (cycles included), any edit and any new imports', () => {
+    fc.assert(
+      fc.property(edgesArb, contentsArb, contentsArb, edgesArb, (edges, before, edit, added) => {
+        const graph = new ModuleGraph();
+        const importsOf = (pairs: Array<[string, string]>, url: string) =>
+          pairs.flatMap(([from, to]) => (from === url ? [to] : []));
+        for (const url of urls) graph.setImports(url, importsOf(edges, url));
+        const previous = computeVersions(graph, (url) => before[url] ?? null);
+        // The edit: new contents for some modules, new imports for some of them.
+        const after = { ...before, ...edit };
+        const changed = new Set(Object.keys(edit));
+        for (const [from] of added) changed.add(from);
+        for (const url of changed) graph.setImports(url, [...importsOf(edges, url), ...importsOf(added, url)]);
+        const own = (url: string) => after[url] ?? null;
+        const only = graph.importerClosure(changed);
+        expect(computeVersions(graph, own, { previous, only })).toEqual(computeVersions(graph, own));
+      }),
+    );
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProxyRule } from '../../src/config/types.js';
 import { amendCsp } from '../../src/proxy/csp.js';
 import { responseHeaders, rewriteCookie, rewriteLocation } from '../../src/proxy/headers.js';
-import { InjectStream } from '../../src/proxy/inject-stream.js';
+import { INERT_SNIPPET, InjectStream } from '../../src/proxy/inject-stream.js';
 import { matchRule } from '../../src/proxy/rules.js';
 
 const TAG = '<script src="/__devpush/client.js"></script>';
@@ -40,6 +40,23 @@ describe('InjectStream', () => {
     expect((await inject([html])).out).toBe(html);
   });
 
+  it('makes a snippet pasted below the head inert, even split over chunks, and keeps the rest', async () => {
+    const snippet = '<script type="module" crossorigin src="http://localhost:4800/__devpush/client.js"></script>';
+    const html = `<html><head><title>x</title></head><body><p>a</p>${snippet}<p>b</p></body></html>`;
+    const inert = `<html><head><title>x</title>${TAG}</head><body><p>a</p>${INERT_SNIPPET}</script><p>b</p></body></html>`;
+    expect((await inject([html])).out).toBe(inert);
+    // Cut at every position: the snippet's tag, its end tag or a lone `<` may end a chunk.
+    for (let cut = html.indexOf('<body'); cut < html.length; cut++) {
+      expect((await inject([html.slice(0, cut), html.slice(cut)])).out).toBe(inert);
+    }
+  });
+
+  it('leaves the marker alone in a comment or a script text below the head', async () => {
+    const html =
+      '<head></head><body><!-- <script src="/__devpush/client.js"></script> --><script>"<script src=/__devpush/client.js>"</script></body>';
+    expect((await inject([html.slice(0, 30), html.slice(30)])).out).toBe(html.replace('</head>', `${TAG}</head>`));
+  });
+
   it('keeps every byte of a non-UTF-8 page', async () => {
     const bytes = Buffer.from([
       0x3c, 0x68, 0x65, 0x61, 0x64, 0x3e, 0xe9, 0xff, 0x3c, 0x2f, 0x68, 0x65, 0x61, 0x64, 0x3e,
@@ -57,7 +74,12 @@ describe('InjectStream', () => {
 
 describe('amendCsp', () => {
   it('leaves a policy without script or connect limits alone', () => {
-    expect(amendCsp("img-src 'self'", OWN)).toEqual({ header: "img-src 'self'", nonce: null, changed: false });
+    expect(amendCsp("img-src 'self'", OWN)).toEqual({
+      header: "img-src 'self'",
+      nonce: null,
+      styleNonce: null,
+      changed: false,
+    });
   });
 
   it("uses the page's nonce and changes nothing for scripts", () => {
@@ -65,13 +87,19 @@ describe('amendCsp', () => {
     expect(result).toEqual({
       header: "script-src 'nonce-abc' 'strict-dynamic'; connect-src 'self'",
       nonce: 'abc',
+      styleNonce: null,
       changed: false,
     });
   });
 
   it('adds its own nonce where scripts are trusted by hash only', () => {
     const result = amendCsp("script-src 'sha256-xyz'", OWN);
-    expect(result).toEqual({ header: "script-src 'sha256-xyz' 'nonce-OURS'", nonce: 'OURS', changed: true });
+    expect(result).toEqual({
+      header: "script-src 'sha256-xyz' 'nonce-OURS'",
+      nonce: 'OURS',
+      styleNonce: null,
+      changed: true,
+    });
   });
 
   it('adds the client URL to a host list, and the channel to connect-src, dropping a lone none', () => {
@@ -85,8 +113,25 @@ describe('amendCsp', () => {
   it("derives script-src and connect-src from default-src 'none' without widening anything else", () => {
     const result = amendCsp("default-src 'none'; img-src 'self'", OWN);
     expect(result.header).toBe(
-      "default-src 'none'; img-src 'self'; script-src http://localhost:4800/__devpush/client.js; connect-src http://localhost:4800/__devpush/ ws://localhost:4800/__devpush/",
+      "default-src 'none'; img-src 'self'; script-src http://localhost:4800/__devpush/client.js; style-src 'nonce-OURS'; connect-src http://localhost:4800/__devpush/ ws://localhost:4800/__devpush/",
     );
+  });
+
+  it("gives devpush's styles the page's style nonce, or one of its own where inline styles are not allowed", () => {
+    const pages = amendCsp("script-src 'nonce-s1'; style-src 'self' 'nonce-st1'", OWN);
+    expect(pages).toMatchObject({ nonce: 's1', styleNonce: 'st1', changed: false });
+    const self = amendCsp("default-src 'self'", OWN);
+    expect(self).toMatchObject({ header: "default-src 'self'; style-src 'self' 'nonce-OURS'", styleNonce: 'OURS' });
+    const hashed = amendCsp("style-src 'unsafe-inline' 'sha256-q'", OWN);
+    expect(hashed).toMatchObject({ header: "style-src 'unsafe-inline' 'sha256-q' 'nonce-OURS'", styleNonce: 'OURS' });
+    // Inline styles allowed: nothing to add (a nonce would switch 'unsafe-inline' off for the page's own).
+    const inline = amendCsp("style-src 'self' 'unsafe-inline'", OWN);
+    expect(inline).toMatchObject({ header: "style-src 'self' 'unsafe-inline'", styleNonce: null, changed: false });
+  });
+
+  it('takes a nonce only as CSP spells one, since it is written into attributes', () => {
+    expect(amendCsp(`script-src 'nonce-a"b'`, OWN).nonce).toBe('OURS');
+    expect(amendCsp("script-src 'nonce-aB+/_-9=='", OWN).nonce).toBe('aB+/_-9==');
   });
 
   it('amends every policy of a header that holds several', () => {

@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/load.js';
+import { refreshMissingStep, refreshPreambleStep } from '../../src/modules/refresh-preamble.js';
 import { REFRESH_RUNTIME, RefreshTransformError, refreshStep } from '../../src/modules/refresh-step.js';
+import { routePath } from '../../src/protocol.js';
 import { langOf, type ModuleInput, runSteps, type StepContext } from '../../src/modules/steps.js';
 import { copyAppFixture } from '../helpers/app-fixture.js';
 import { removeTempProjects, tempProject } from '../helpers/fixture.js';
@@ -21,7 +23,7 @@ async function contextFor(root: string, build: Record<string, unknown> = {}): Pr
       return false;
     }
   };
-  return { root, config, hasPackage, hotUrl: '/__devpush/hot.js?v=test' };
+  return { root, config, hasPackage, hotUrl: '/__devpush/hot.js?v=test', noticeOnce: () => {} };
 }
 
 function inputOf(root: string, url: string, code?: string): ModuleInput {
@@ -98,5 +100,51 @@ describe('React Refresh step on the react-app fixture', () => {
     const output = await refreshStep.transform(inputOf(root, '/src/Box.jsx', source), context);
     expect(output?.code).toContain('React.createElement("div"');
     expect(output?.code).toContain('$RefreshReg$(_c, "Box")');
+  });
+});
+
+describe('React Refresh around plain modules', () => {
+  const root = copyAppFixture('react-app');
+
+  it('puts the glue first in a .ts module that imports react-dom, on its first line', async () => {
+    const context = await contextFor(root);
+    const output = await runSteps(inputOf(root, '/src/plain-main.ts'), context);
+    const [first] = output.code.split('\n');
+    expect(
+      first?.startsWith(`import ${JSON.stringify(REFRESH_RUNTIME)};import ${JSON.stringify(routePath('refresh'))};`),
+    ).toBe(true);
+    // The module's own lines stay where they were.
+    expect(output.code.split('\n').length).toBe(
+      (await runSteps(inputOf(root, '/src/plain-main.ts'), { ...context, hasPackage: () => false })).code.split('\n')
+        .length,
+    );
+  });
+
+  it('leaves a .ts module that does not import react-dom alone', async () => {
+    const context = await contextFor(root);
+    const input = {
+      ...inputOf(root, '/src/util.ts', "import { useState } from 'react';\nexport const x = useState;\n"),
+    };
+    const output = await runSteps(input, context);
+    expect(output.code).not.toContain(routePath('refresh'));
+    expect(
+      refreshPreambleStep.applies({ ...input, lang: 'js' }, { ...context, hasPackage: (n) => n !== 'react-refresh' }),
+    ).toBe(false);
+  });
+
+  it('says once, in the terminal, that a React project without react-refresh gets no Fast Refresh', async () => {
+    const notices: string[] = [];
+    const context = await contextFor(root);
+    const withoutRefresh: StepContext = {
+      ...context,
+      hasPackage: (name) => name !== 'react-refresh' && context.hasPackage(name),
+      noticeOnce: (message) => notices.push(message),
+    };
+    const input = inputOf(root, '/src/App.tsx');
+    expect(refreshStep.applies(input, withoutRefresh)).toBe(false);
+    expect(refreshMissingStep.applies(input, withoutRefresh)).toBe(true);
+    await runSteps(input, withoutRefresh);
+    expect(notices).toEqual([expect.stringContaining('npm i -D react-refresh')]);
+    expect(refreshMissingStep.applies(input, context)).toBe(false);
   });
 });
