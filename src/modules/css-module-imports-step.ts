@@ -1,8 +1,8 @@
 // `import { missing } from './card.module.css'` of a class the file does not define would stop the whole
 // page (the browser refuses to link a missing export). Named imports of a CSS module are read off its
 // default object instead, whose reads of missing classes warn (css-modules.ts), naming the file and class.
-import { init, parse } from 'es-module-lexer';
 import type { TransformStep } from './steps.js';
+import { lexerReady } from './lexer.js';
 
 const CSS_MODULE_SPECIFIER = /\.module\.css$/i;
 const IMPORT_CLAUSE = /^import\s+(?:([\w$]+)\s*,\s*)?\{([^}]*)\}\s*from\s*$/;
@@ -32,7 +32,7 @@ export const cssModuleImportsStep: TransformStep = {
   name: 'css-module-imports',
   applies: (input) => input.lang === 'js' && input.code.includes('.module.css'),
   async transform(input) {
-    await init;
+    const { parse } = await lexerReady();
     const [imports] = parse(input.code);
     let code = '';
     let at = 0;

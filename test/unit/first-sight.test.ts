@@ -109,7 +109,7 @@ describe('Coalescer: first sight', () => {
     const { sets, peeks, checks, coalescer } = setup({ kind: 'send', event: 'change' }, { kind: 'skip' });
     coalescer.add('touch', '/site/style.css');
     coalescer.add('change', '/site/style.css');
-    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(1);
     expect(sets.map((set) => [...set.keys()])).toEqual([['/site/style.css']]);
     expect(sets[0]!.timing.flushedAt - sets[0]!.timing.firstEventAt).toBeLessThan(10);
     expect(peeks).toEqual(['/site/style.css']);
@@ -138,17 +138,18 @@ describe('Coalescer: first sight', () => {
 
     const emptied = setup({ kind: 'empty' }, { kind: 'report', event: 'change' });
     emptied.coalescer.add('touch', '/site/a.css');
-    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(1);
     emptied.coalescer.add('change', '/site/a.css');
     await vi.runAllTimersAsync();
     expect(emptied.peeks).toEqual(['/site/a.css']);
     expect(emptied.sets.map((set) => set.size)).toEqual([1]);
 
     const followUp = setup({ kind: 'none' }, { kind: 'report', event: 'change' });
-    followUp.coalescer.add('change', '/site/a.html');
-    await vi.runAllTimersAsync();
     followUp.coalescer.add('change', '/site/a.css');
     await vi.runAllTimersAsync();
-    expect(followUp.peeks).toEqual(['/site/a.html']);
+    followUp.coalescer.add('change', '/site/a.css'); // within followUpMs of the set just sent
+    await vi.runAllTimersAsync();
+    expect(followUp.peeks).toEqual(['/site/a.css']);
+    expect(followUp.sets.map((set) => set.size)).toEqual([1, 1]);
   });
 });
