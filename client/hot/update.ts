@@ -1,7 +1,7 @@
 // Applying an update: find the boundaries from what the running modules registered, re-run them at their
 // new versions, call the accept callbacks. A change with no boundary on some path reloads the page once.
 import type { ModuleNamespace } from '../../client.js';
-import { type HotFailure, IMPORT_PARAM, type UpdateMessage } from '../../src/protocol.js';
+import { type HotFailure, IMPORT_PARAM, MODULE_VERSION_PARAM, type UpdateMessage } from '../../src/protocol.js';
 import { dropListenersOf, emit } from './events.js';
 import {
   forgetRecord,
@@ -147,12 +147,21 @@ function rerunning(path: string): ModuleRecord[] {
     seen.add(current);
     const record = getRecord(current);
     if (!record) return;
-    if (!top && urlFor(current, record, false) === record.url) return;
+    if (!top && runsNewest(current, record)) return;
     found.push(record);
     for (const dep of Object.values(record.imports)) visit(dep, false);
   };
   visit(path, true);
   return found;
+}
+
+/**
+ * Whether the instance running `path` already runs its newest version: the browser keeps it (its URL did
+ * not change), so it is neither re-run nor disposed. A module the server never named has not moved.
+ */
+function runsNewest(path: string, record: ModuleRecord): boolean {
+  const version = versionOf(path);
+  return version === undefined || new URL(record.url, location.href).searchParams.get(MODULE_VERSION_PARAM) === version;
 }
 
 /** The URL that runs `path` anew: its newest version; the same version again gets a fresh `t` so it re-runs. */
@@ -164,7 +173,8 @@ function urlFor(path: string, record: ModuleRecord | undefined, force = true): s
   const [file, query] = path.split('?');
   const params = [...(query ? [query] : []), ...(asImport ? [IMPORT_PARAM] : [])].map((param) => `${param}&`).join('');
   const url = version ? `${file}?${params}v=${version}` : path;
-  if (!force || !record || stripT(record.url) !== url) return url;
+  // Both sides normalised alike (URLSearchParams writes a bare `import` as `import=`).
+  if (!force || !record || stripT(record.url) !== stripT(url)) return url;
   return `${url}${url.includes('?') ? '&' : '?'}t=${++forced}`;
 }
 
