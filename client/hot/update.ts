@@ -1,7 +1,13 @@
 // Applying an update: find the boundaries from what the running modules registered, re-run them at their
 // new versions, call the accept callbacks. A change with no boundary on some path reloads the page once.
 import type { ModuleNamespace } from '../../client.js';
-import { type HotFailure, IMPORT_PARAM, MODULE_VERSION_PARAM, type UpdateMessage } from '../../src/protocol.js';
+import {
+  type HotFailure,
+  IMPORT_PARAM,
+  MODULE_VERSION_PARAM,
+  type ModuleStyle,
+  type UpdateMessage,
+} from '../../src/protocol.js';
 import { dropListenersOf, emit } from './events.js';
 import {
   forgetRecord,
@@ -13,6 +19,7 @@ import {
   versionOf,
 } from './registry.js';
 import { reportToServer } from './report.js';
+import { updateStyle } from './styles.js';
 
 /** Boundary owner path → the paths it re-imports (its own path when it accepts itself). */
 type Boundaries = Map<string, Set<string>>;
@@ -36,9 +43,27 @@ async function apply(message: UpdateMessage): Promise<HotFailure[]> {
   for (const { path, version } of message.modules) rememberVersion(path, version);
   const payload = { changed: message.changed, modules: message.modules };
   emit('devpush:beforeUpdate', payload);
-  const failures = await applyFrom(message.changed, false);
+  const styled = setStyles(message.styles ?? []);
+  const failures = await applyFrom(
+    message.changed.filter((path) => !styled.has(path)),
+    false,
+  );
   emit('devpush:afterUpdate', payload);
   return failures;
+}
+
+/**
+ * Stylesheets whose new text came with the update: set in place at once, no fetch. Only for those this page
+ * runs (a stylesheet it never imported stays out of it); the rest of the update goes on without them.
+ */
+function setStyles(styles: ModuleStyle[]): Set<string> {
+  const set = new Set<string>();
+  for (const { path, css } of styles) {
+    if (!getRecord(path)?.selfAccept) continue;
+    updateStyle(path, css);
+    set.add(path);
+  }
+  return set;
 }
 
 async function applyFrom(changed: string[], skipSelf: boolean): Promise<HotFailure[]> {
