@@ -295,6 +295,17 @@ export interface UpdateMessage extends Base {
   kind: 'update';
   changed: string[];
   modules: ModuleVersion[];
+  /**
+   * The new text of changed plain stylesheets imported by modules (small ones): the page sets it at once,
+   * without fetching the stylesheet's module again. Absent when there are none.
+   */
+  styles?: ModuleStyle[];
+}
+
+/** A stylesheet module's URL path and the CSS it now applies. */
+export interface ModuleStyle {
+  path: string;
+  css: string;
 }
 
 export interface ErrorLocation {

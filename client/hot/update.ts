@@ -1,7 +1,13 @@
 // Applying an update: find the boundaries from what the running modules registered, re-run them at their
 // new versions, call the accept callbacks. A change with no boundary on some path reloads the page once.
 import type { ModuleNamespace } from '../../client.js';
-import { type HotFailure, IMPORT_PARAM, type UpdateMessage } from '../../src/protocol.js';
+import {
+  type HotFailure,
+  IMPORT_PARAM,
+  MODULE_VERSION_PARAM,
+  type ModuleStyle,
+  type UpdateMessage,
+} from '../../src/protocol.js';
 import { dropListenersOf, emit } from './events.js';
 import {
   forgetRecord,
@@ -13,6 +19,7 @@ import {
   versionOf,
 } from './registry.js';
 import { reportToServer } from './report.js';
+import { updateStyle } from './styles.js';
 
 /** Boundary owner path → the paths it re-imports (its own path when it accepts itself). */
 type Boundaries = Map<string, Set<string>>;
@@ -36,9 +43,27 @@ async function apply(message: UpdateMessage): Promise<HotFailure[]> {
   for (const { path, version } of message.modules) rememberVersion(path, version);
   const payload = { changed: message.changed, modules: message.modules };
   emit('devpush:beforeUpdate', payload);
-  const failures = await applyFrom(message.changed, false);
+  const styled = setStyles(message.styles ?? []);
+  const failures = await applyFrom(
+    message.changed.filter((path) => !styled.has(path)),
+    false,
+  );
   emit('devpush:afterUpdate', payload);
   return failures;
+}
+
+/**
+ * Stylesheets whose new text came with the update: set in place at once, no fetch. Only for those this page
+ * runs (a stylesheet it never imported stays out of it); the rest of the update goes on without them.
+ */
+function setStyles(styles: ModuleStyle[]): Set<string> {
+  const set = new Set<string>();
+  for (const { path, css } of styles) {
+    if (!getRecord(path)?.selfAccept) continue;
+    updateStyle(path, css);
+    set.add(path);
+  }
+  return set;
 }
 
 async function applyFrom(changed: string[], skipSelf: boolean): Promise<HotFailure[]> {
@@ -147,12 +172,21 @@ function rerunning(path: string): ModuleRecord[] {
     seen.add(current);
     const record = getRecord(current);
     if (!record) return;
-    if (!top && urlFor(current, record, false) === record.url) return;
+    if (!top && runsNewest(current, record)) return;
     found.push(record);
     for (const dep of Object.values(record.imports)) visit(dep, false);
   };
   visit(path, true);
   return found;
+}
+
+/**
+ * Whether the instance running `path` already runs its newest version: the browser keeps it (its URL did
+ * not change), so it is neither re-run nor disposed. A module the server never named has not moved.
+ */
+function runsNewest(path: string, record: ModuleRecord): boolean {
+  const version = versionOf(path);
+  return version === undefined || new URL(record.url, location.href).searchParams.get(MODULE_VERSION_PARAM) === version;
 }
 
 /** The URL that runs `path` anew: its newest version; the same version again gets a fresh `t` so it re-runs. */
@@ -164,7 +198,8 @@ function urlFor(path: string, record: ModuleRecord | undefined, force = true): s
   const [file, query] = path.split('?');
   const params = [...(query ? [query] : []), ...(asImport ? [IMPORT_PARAM] : [])].map((param) => `${param}&`).join('');
   const url = version ? `${file}?${params}v=${version}` : path;
-  if (!force || !record || stripT(record.url) !== url) return url;
+  // Both sides normalised alike (URLSearchParams writes a bare `import` as `import=`).
+  if (!force || !record || stripT(record.url) !== stripT(url)) return url;
   return `${url}${url.includes('?') ? '&' : '?'}t=${++forced}`;
 }
 

@@ -90,7 +90,7 @@ export const cssStep: TransformStep = {
     const options = context.config.css.modules;
     if (!CSS_MODULE.test(input.file) || !options) {
       const code = cssModuleCode(input.url, context.hotUrl, bundled.css, null);
-      return { ...input, code, lang: 'js', inputs: bundled.inputs };
+      return { ...input, code, lang: 'js', inputs: bundled.inputs, style: bundled.css };
     }
     const scoped = await scopeCssModule(bundled.css, input.file, context.root, options);
     const code = cssModuleCode(input.url, context.hotUrl, scoped.css, scoped.classes);

@@ -3,7 +3,7 @@
 // channel: server.ts answers requests with it, pipeline.ts publishes what it returns.
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/types.js';
-import type { BuildProblem, ModuleVersion } from '../protocol.js';
+import type { BuildProblem, ModuleStyle, ModuleVersion } from '../protocol.js';
 import type { FileAccess } from '../server/paths.js';
 import { forgetTsconfigs, isTsconfigFile } from '../bundle/tsconfig.js';
 import { isInside } from '../fs/inside.js';
@@ -43,7 +43,12 @@ export interface ModuleOutcome {
   modules: ModuleVersion[];
   /** Set when the pages must reload instead. */
   reload: string | null;
+  /** New text of the changed plain stylesheets, when small enough to ride with the update. */
+  styles: ModuleStyle[];
 }
+
+/** Stylesheet text an update carries at most (all of them together); bigger ones are fetched as modules. */
+const STYLES_IN_UPDATE_LIMIT = 64 * 1024;
 
 export class ModuleServer {
   readonly graph = new ModuleGraph();
@@ -228,7 +233,7 @@ export class ModuleServer {
   }
 
   private async apply(changes: Array<[string, string]>): Promise<ModuleOutcome> {
-    const outcome: ModuleOutcome = { claimed: new Set(), changed: [], modules: [], reload: null };
+    const outcome: ModuleOutcome = { claimed: new Set(), changed: [], modules: [], reload: null, styles: [] };
     const changedUrls = new Set<string>();
     let added = false;
     for (const [file, event] of changes) {
@@ -276,7 +281,21 @@ export class ModuleServer {
     if (inWorker) outcome.reload ??= `${inWorker} changed (it runs in a worker)`;
     for (const [url, version] of this.versions)
       if (previous.get(url) !== version) outcome.modules.push({ path: url, version });
+    outcome.styles = this.stylesOf(outcome.changed);
     return outcome;
+  }
+
+  private stylesOf(changed: string[]): ModuleStyle[] {
+    const styles: ModuleStyle[] = [];
+    let size = 0;
+    for (const url of changed) {
+      const css = this.states.get(url)?.good?.style;
+      if (css === undefined) continue;
+      size += css.length;
+      if (size > STYLES_IN_UPDATE_LIMIT) return [];
+      styles.push({ path: url, css });
+    }
+    return styles;
   }
 
   /** A tsconfig changed: its jsx, decorator and path options may change any module's code. */

@@ -18,6 +18,8 @@ export interface Transformed {
   hash: string;
   /** Other files the code was made from (see ModuleInput.inputs). */
   inputs: string[];
+  /** The CSS a plain stylesheet module applies (see ModuleInput.style). */
+  style?: string;
 }
 
 export interface ModuleState {
@@ -115,7 +117,13 @@ async function transform(state: ModuleState, code: string, context: StepContext)
   const { path: url, query } = parseModuleId(state.url);
   const output = await runSteps({ file: state.file, url, query, code, lang: state.lang }, context);
   await lexerReady();
-  return { code: output.code, sites: importSites(output.code), hash: sha(output.code), inputs: output.inputs ?? [] };
+  return {
+    code: output.code,
+    sites: importSites(output.code),
+    hash: sha(output.code),
+    inputs: output.inputs ?? [],
+    ...(output.style !== undefined && { style: output.style }),
+  };
 }
 
 /** Where every import points now (a file added or removed elsewhere can change it). */

@@ -12,7 +12,7 @@ import type { TransformStep } from './steps.js';
 const REACT_DOM = /^react-dom(\/|$)/;
 
 async function importsReactDom(code: string): Promise<boolean> {
-  await lexerReady;
+  await lexerReady();
   return importSites(code).some((site) => REACT_DOM.test(site.specifier));
 }
 

@@ -30,6 +30,8 @@ export interface ModuleInput {
   map?: string;
   /** Absolute paths of other files this module's code was made from (a CSS `@import`): a change re-runs it. */
   inputs?: string[];
+  /** For a plain stylesheet: the CSS text its code applies (an update can carry it to the pages). */
+  style?: string;
 }
 
 export interface StepContext {

@@ -221,7 +221,12 @@ export class Pipeline {
 
   private publish(plan: Plan, modules: ModuleOutcome | null = null, texts?: Record<string, string>): void {
     if (!plan.reload.length && modules?.changed.length && modules.modules.length)
-      this.send({ kind: 'update', changed: modules.changed, modules: modules.modules });
+      this.send({
+        kind: 'update',
+        changed: modules.changed,
+        modules: modules.modules,
+        ...(modules.styles.length > 0 && { styles: modules.styles }),
+      });
     if (plan.reload.length) {
       // The reload covers the swaps too; the message still names every file, so nothing is dropped.
       const paths = [...plan.reload, ...plan.css, ...plan.img];

@@ -110,8 +110,16 @@ describe('React Fast Refresh in Chromium', () => {
       };
       style.mark = 'the same element';
     });
+    const fetched: string[] = [];
+    const onRequest = (request: { url(): string }) => {
+      if (request.url().includes('/src/App.css')) fetched.push(request.url());
+    };
+    page.on('request', onRequest);
     edit('src/App.css', 'rgb(100, 108, 255)', 'rgb(0, 128, 0)');
     await expect.poll(() => colorOf('#title'), POLL).toBe('rgb(0, 128, 0)');
+    page.off('request', onRequest);
+    // The new rules came with the update message: the stylesheet was not fetched again.
+    expect(fetched).toEqual([]);
     const mark = await page.evaluate(
       () =>
         (document.querySelector('style[data-devpush-style="/src/App.css"]') as HTMLStyleElement & { mark?: string })

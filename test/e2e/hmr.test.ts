@@ -64,6 +64,10 @@ describe('module HMR in Chromium (vanilla TypeScript)', { timeout: 90_000 }, () 
     await expect.poll(() => text(page, '#self'), POLL).toBe('self-2');
     expect(await text(page, '#runs')).toBe('2');
     expect(await kept(page)).toBe('page state');
+    // Its unchanged import keeps running as it was: not re-run, so not disposed either.
+    expect(
+      await page.evaluate(() => (window as unknown as { steadyDisposed?: boolean }).steadyDisposed),
+    ).toBeUndefined();
     expect(loads()).toBe(1);
   });
 
