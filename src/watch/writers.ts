@@ -9,6 +9,8 @@ export interface WriterOptions {
   writerMemoryMs: number;
   /** Longest a file still being written holds its change back, even past the burst's max wait (ms). */
   writerMaxWaitMs: number;
+  /** A factor for a writer's quiet time, read at each look (the coalescer's: the machine's load per core). */
+  busyFactor?: () => number;
 }
 
 /** Looks further apart than this may have missed writes in between: their mtimes say nothing of one pause. */
@@ -55,7 +57,10 @@ export class WriterHabits {
   stillMs(file: string, normalMs: number): number {
     if (!this.isWriter(file)) return normalMs;
     const gap = this.habits.get(file)?.gapMs ?? 0;
-    return Math.min(this.options.writerMaxStillMs, Math.max(this.options.writerStillMs, 2 * gap));
+    // A loaded machine stalls the writer between its chunks too, beyond any pause its mtimes showed so
+    // far: the same factor the burst quiet time takes (a slow save split in two under load otherwise).
+    const busy = this.options.busyFactor?.() ?? 1;
+    return Math.min(this.options.writerMaxStillMs, Math.max(this.options.writerStillMs, 2 * gap) * busy);
   }
 
   /**

@@ -26,6 +26,19 @@ describe('WriterHabits', () => {
     expect(habits.stillMs('a', 3)).toBe(1000); // capped
   });
 
+  it("stretches a writer's quiet time by the machine's busy factor, never past the cap", () => {
+    let now = 1000;
+    let busy = 3;
+    const habits = new WriterHabits({ ...OPTIONS, busyFactor: () => busy }, () => now);
+    habits.grew('a', stat(100, 990), 995);
+    now = 1010;
+    habits.grew('a', stat(200, 1030), 995); // 40 ms between writes
+    expect(habits.stillMs('a', 3)).toBe(240);
+    busy = 20;
+    expect(habits.stillMs('a', 3)).toBe(1000);
+    expect(habits.stillMs('b', 3)).toBe(3); // not a writer: the normal wait, whatever the load
+  });
+
   it('does not count how long a file stayed empty as a pause of its writer', () => {
     let now = 1000;
     const habits = new WriterHabits(OPTIONS, () => now);
