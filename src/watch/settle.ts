@@ -67,8 +67,10 @@ export function createSettle(
       writers.forget(file);
       return REPORT('unlink');
     }
-    // A file that appears is news to the pages even with the bytes it had before it was deleted.
-    if (look === 'same') return event === 'add' ? REPORT('add') : SKIP;
+    // The bytes the index last saw. It forgets a file once its deletion is reported, so a file deleted and
+    // written again is never "same"; an `add` found the same is chokidar coming late to a file the pages
+    // already have (a folder replaced by a symlink: its files are added after the set that reported them).
+    if (look === 'same') return SKIP;
     return REPORT(event === 'touch' || event === 'unlink' ? 'change' : event);
   }
 
