@@ -12,6 +12,8 @@ import type { TransformStep } from './steps.js';
 const REACT_DOM = /^react-dom(\/|$)/;
 
 async function importsReactDom(code: string): Promise<boolean> {
+  // Most modules never name it: no lexer pass for them.
+  if (!code.includes('react-dom')) return false;
   await lexerReady();
   return importSites(code).some((site) => REACT_DOM.test(site.specifier));
 }

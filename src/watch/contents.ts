@@ -229,22 +229,18 @@ export class ContentIndex {
       });
       return;
     }
-    const handle = await open(file, 'r');
-    try {
-      const bytes = await handle.readFile();
-      const after = await handle.stat();
-      if (!sameStat(before, after) || this.known.has(file)) return;
-      this.remember(file, {
-        hash: digest(bytes),
-        size: after.size,
-        mtimeMs: after.mtimeMs,
-        ino: after.ino,
-        seeded: true,
-        changedAt: 0,
-      });
-    } finally {
-      await handle.close();
-    }
+    const read = await readLater(file);
+    if (!read) return;
+    const { bytes, after } = read;
+    if (!sameStat(before, after) || this.known.has(file)) return;
+    this.remember(file, {
+      hash: digest(bytes),
+      size: after.size,
+      mtimeMs: after.mtimeMs,
+      ino: after.ino,
+      seeded: true,
+      changedAt: 0,
+    });
   }
 }
 

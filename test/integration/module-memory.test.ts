@@ -2,11 +2,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/config/load.js';
-import { createModules } from '../../src/modules/index.js';
 import { TransformCache } from '../../src/modules/module-state.js';
-import { FileAccess } from '../../src/server/paths.js';
 import { removeTempProjects, tempProject } from '../helpers/fixture.js';
+import { modulesOf } from '../helpers/modules.js';
 
 afterAll(removeTempProjects);
 
@@ -30,13 +28,7 @@ describe('transforms kept', () => {
       'src/main.ts': "import { value } from './leaf';\nconsole.log(value);\n",
       'src/leaf.ts': 'export const value: number = 0;\n',
     });
-    const config = await resolveConfig({ root, server: { port: 0 } });
-    const modules = createModules(
-      config,
-      new FileAccess({ root, allow: [], deny: [] }),
-      () => {},
-      () => {},
-    );
+    const modules = await modulesOf(root);
     await modules.server.crawl('/src/main.ts');
     const leaf = path.join(root, 'src/leaf.ts');
     for (let n = 1; n <= 100; n++) {

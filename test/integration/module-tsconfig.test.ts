@@ -3,10 +3,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/config/load.js';
-import { createModules } from '../../src/modules/index.js';
-import { FileAccess } from '../../src/server/paths.js';
 import { removeTempProjects, tempProject } from '../helpers/fixture.js';
+import { modulesOf } from '../helpers/modules.js';
 
 afterAll(removeTempProjects);
 
@@ -20,13 +18,7 @@ describe('a tsconfig that changes under a running server', () => {
       'src/main.tsx': "import { View } from './view';\nexport const page = <main><View /></main>;\n",
       'src/view.tsx': 'export const View = () => <p>view</p>;\n',
     });
-    const config = await resolveConfig({ root, server: { port: 0 } });
-    const modules = createModules(
-      config,
-      new FileAccess({ root, allow: [], deny: [] }),
-      () => {},
-      () => {},
-    );
+    const modules = await modulesOf(root);
     await modules.server.crawl('/src/main.tsx');
     const code = (url: string) => modules.server.state(url)?.good?.code ?? '';
     expect(code('/src/view.tsx')).toContain('h("p"');
