@@ -120,11 +120,14 @@ export class Coalescer {
     private readonly settle: Settle,
     private readonly flush: (changes: ChangeSet) => void,
     private readonly peek: Peek | null = null,
+    /** Told of a file's first event in a burst, before any quiet window (settle.ts: a stat for the slow-writer rules). */
+    private readonly noticed: ((file: string) => void) | null = null,
   ) {}
 
   add(event: Observed, file: string): void {
     const now = Date.now();
     const previous = this.pending.get(file);
+    if (previous === undefined) this.noticed?.(file);
     const merged = mergeEvent(previous?.event, event);
     if (merged === null) {
       this.pending.delete(file);

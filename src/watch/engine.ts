@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
@@ -89,6 +90,10 @@ export function startEngine(options: EngineOptions, on: EngineEvents): Engine {
     (changes) => on.changes(changes),
     // Polling sees a file late and on its own timer: no first sight worth having there.
     options.usePolling ? null : createPeek(index, writers),
+    (file) => {
+      const stats = statSync(file, { throwIfNoEntry: false });
+      if (stats?.isFile()) writers.noticed(file, stats);
+    },
   );
   const watcher: FSWatcher = watch(bases, {
     ignored: (file: string) => ignored(file),

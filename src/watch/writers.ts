@@ -15,6 +15,11 @@ export interface WriterOptions {
 
 /** Looks further apart than this may have missed writes in between: their mtimes say nothing of one pause. */
 const LOOKS_APART_MS = 150;
+/**
+ * Writes this far apart (by mtime) are two goes of one writer, not one save: an editor's save, even of a
+ * large file in several write calls, is over within a millisecond or two.
+ */
+const WRITES_APART_MS = 5;
 
 /** What the recent looks at one file showed. */
 interface Habit {
@@ -28,6 +33,8 @@ interface Habit {
   size: number;
   mtimeMs: number;
   lookedAt: number;
+  /** The last stat was taken at the burst's first event (`noticed`), not by a look. */
+  noticed: boolean;
 }
 
 /**
@@ -86,12 +93,31 @@ export class WriterHabits {
   }
 
   /**
+   * The stat at a file's first event of a burst. The look after the quiet window compares with it: a file
+   * written again well after this (an empty file filled, a first chunk followed by more) is being written
+   * slowly, even when the watcher, starved on a busy machine, never got to look while it was empty.
+   */
+  noticed(file: string, stats: Stats): void {
+    const habit = this.habitOf(file);
+    habit.size = stats.size;
+    habit.mtimeMs = stats.mtimeMs;
+    habit.lookedAt = this.now();
+    habit.noticed = true;
+  }
+
+  /**
    * Records a look's stat; true when the file changed since an earlier look in the same burst (it is
    * growing, so more may come), which also counts as a sign and teaches the writer's pause.
    */
   grew(file: string, stats: Stats, burstStart: number): boolean {
     const habit = this.habitOf(file);
-    const changed = habit.lookedAt >= burstStart && (habit.size !== stats.size || habit.mtimeMs !== stats.mtimeMs);
+    const sinceNotice = habit.noticed;
+    habit.noticed = false;
+    const moved = habit.size !== stats.size || habit.mtimeMs !== stats.mtimeMs;
+    // Against the first event's stat only writes well apart count: that stat may catch a normal save
+    // between two of its write calls (or between its truncation and its write).
+    const changed =
+      habit.lookedAt >= burstStart && moved && (!sinceNotice || stats.mtimeMs - habit.mtimeMs >= WRITES_APART_MS);
     // Between two looks a moment apart, the mtimes tell how long the writer paused (give or take a write).
     // (Not from an empty file: how long it stayed empty is the empty grace's business.)
     const apart = this.now() - habit.lookedAt < LOOKS_APART_MS && habit.size > 0;
@@ -112,7 +138,7 @@ export class WriterHabits {
   private habitOf(file: string): Habit {
     let habit = this.habits.get(file);
     if (!habit) {
-      habit = { signAt: 0, since: 0, gapMs: 0, size: -1, mtimeMs: 0, lookedAt: -Infinity };
+      habit = { signAt: 0, since: 0, gapMs: 0, size: -1, mtimeMs: 0, lookedAt: -Infinity, noticed: false };
       this.habits.set(file, habit);
     }
     return habit;

@@ -48,6 +48,25 @@ describe('WriterHabits', () => {
     expect(habits.stillMs('a', 3)).toBe(60);
   });
 
+  it('learns a writer from its first event: truncated, then filled well after, though no look saw it empty', () => {
+    let now = 1000;
+    const habits = new WriterHabits(OPTIONS, () => now);
+    habits.noticed('a', stat(0, 998)); // the first event of the burst: the file was just truncated
+    now = 1040; // the look after the quiet window, on a machine too busy to have looked sooner
+    expect(habits.grew('a', stat(563, 1020), 1000)).toBe(true);
+    expect(habits.isWriter('a')).toBe(true);
+  });
+
+  it('does not take a normal save caught between two of its write calls at its first event for a writer', () => {
+    let now = 1000;
+    const habits = new WriterHabits(OPTIONS, () => now);
+    habits.noticed('a', stat(0, 999.2)); // between the truncation and the write, in the same instant
+    now = 1012;
+    expect(habits.grew('a', stat(4096, 999.6), 1000)).toBe(false);
+    expect(habits.isWriter('a')).toBe(false);
+    expect(habits.stillMs('a', 3)).toBe(3);
+  });
+
   it('remembers a writer for a while (its next save is treated alike), then forgets', () => {
     let now = 1000;
     const habits = new WriterHabits(OPTIONS, () => now);
