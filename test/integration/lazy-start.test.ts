@@ -71,7 +71,7 @@ function childProcesses(pid: number): number {
 describe('start-up loads only what a static folder needs', () => {
   it('serves a page without the proxy, TLS, lexers, esbuild, source maps; ws comes with the first page', async () => {
     const { run, loaded } = await serveProbed([copyFixture('site')]);
-    expect(loaded().some((url) => url.includes('/dist/src/server/server.js'))).toBe(true);
+    expect(loaded().some((url) => url.endsWith('/dist/cli/cli.js'))).toBe(true);
     expect(loadedOf(loaded(), [...DEFERRED, 'node_modules/ws/'])).toEqual([]);
     expect(await get(run.url)).toBe(200);
     expect(await get(new URL('style.css', run.url).href)).toBe(200);

@@ -1,0 +1,105 @@
+// `devpush` runs the CLI that scripts/build.js bundles into dist/cli/ (a few files instead of ~140: most of a
+// cold start was Node loading them). These tests hold what that bundle must keep true: bin runs it and no
+// file of dist/src; the watcher's thread starts from it and sees a save; the published package carries
+// every file of it; and it imports no package a user's `npm install` leaves out (devDependencies).
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { init, parse } from 'es-module-lexer';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { routePath } from '../../src/protocol.js';
+import type { WatchStats } from '../../src/watch/watcher.js';
+import { killAll, startCli, type CliRun } from '../helpers/cli.js';
+import { copyFixture, REPO_ROOT, removeTempProjects } from '../helpers/fixture.js';
+
+const BUNDLE = path.join(REPO_ROOT, 'dist/cli');
+const PROBE = path.join(REPO_ROOT, 'test/helpers/loaded-scripts.mjs');
+const runs: CliRun[] = [];
+afterEach(async () => {
+  await Promise.all(runs.splice(0).map((run) => run.stop()));
+});
+afterAll(() => {
+  killAll();
+  removeTempProjects();
+});
+
+async function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  const run = await startCli(['serve', ...args, '--port', '0'], { env });
+  runs.push(run);
+  return run;
+}
+
+async function watchStats(run: CliRun): Promise<WatchStats> {
+  const response = await fetch(new URL(routePath('status'), run.url));
+  return ((await response.json()) as { watch: WatchStats }).watch;
+}
+
+function bundleFiles(): string[] {
+  return readdirSync(BUNDLE).filter((name) => name.endsWith('.js'));
+}
+
+describe('the bundled CLI', () => {
+  it('is what bin/devpush.js runs, in both threads: a page is served, no file of dist/src is loaded', async () => {
+    // The probe is preloaded into the watcher's thread too, so the log holds what both threads loaded.
+    const log = path.join(os.tmpdir(), `devpush-bundle-loaded-${process.pid}.log`);
+    const run = await serve([copyFixture('site')], { NODE_OPTIONS: `--import=${PROBE}`, DEVPUSH_LOADED_LOG: log });
+    const response = await fetch(run.url);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain(routePath('client'));
+    await expect.poll(async () => (await watchStats(run)).ready, { timeout: 15_000, interval: 50 }).toBe(true);
+    const ours = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((url) => url.startsWith('file://') && !url.includes('/node_modules/') && !url.includes('/test/'));
+    rmSync(log, { force: true });
+    expect(ours.some((url) => url.endsWith('/dist/cli/cli.js'))).toBe(true);
+    expect(ours.some((url) => url.endsWith('/dist/cli/worker.js'))).toBe(true);
+    expect(ours.filter((url) => url.includes('/dist/src/'))).toEqual([]);
+  });
+
+  it('starts the watcher in its thread from the bundle, and the thread sees a save', async () => {
+    const root = copyFixture('site');
+    const run = await serve([root]);
+    await expect.poll(async () => (await watchStats(run)).ready, { timeout: 15_000, interval: 50 }).toBe(true);
+    expect((await watchStats(run)).thread).toBe('worker');
+    writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>saved</title><p>saved</p>\n');
+    await expect
+      .poll(async () => (await watchStats(run)).changeSets, { timeout: 15_000, interval: 50 })
+      .toBeGreaterThan(0);
+  });
+
+  it('is in the published package, every file of it', () => {
+    // --ignore-scripts: the list only; `prepare` (the build) must not run again under other tests' feet.
+    const [pack] = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO_ROOT }).toString(),
+    ) as [{ files: { path: string }[] }];
+    const packed = new Set(pack.files.map((file) => file.path));
+    expect(packed.has('bin/devpush.js')).toBe(true);
+    expect(bundleFiles().length).toBeGreaterThan(1);
+    for (const name of bundleFiles()) expect(packed, name).toContain(`dist/cli/${name}`);
+  });
+
+  it('imports only Node built-ins, its own files and packages a user install has (dependencies)', async () => {
+    await init;
+    const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const packageOf = (specifier: string) => specifier.split('/', specifier.startsWith('@') ? 2 : 1).join('/');
+    const foreign: string[] = [];
+    for (const name of bundleFiles()) {
+      const [imports] = parse(readFileSync(path.join(BUNDLE, name), 'utf8'));
+      for (const { n: specifier } of imports) {
+        if (specifier === undefined) continue; // a computed import(): the config file's own URL
+        if (specifier.startsWith('./')) {
+          expect(existsSync(path.join(BUNDLE, specifier)), `${name} → ${specifier}`).toBe(true);
+          continue;
+        }
+        const bare = specifier.replace(/^node:/, '');
+        if (builtinModules.includes(bare) || packageOf(specifier) in manifest.dependencies) continue;
+        foreign.push(`${name} → ${specifier}`);
+      }
+    }
+    expect(foreign).toEqual([]);
+  });
+});
