@@ -6,23 +6,11 @@ import { pipeline, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { ProxyRule } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { CSP_NONCE_META } from '../protocol.js';
 import { BACKEND_CHECK_HEADER, BACKEND_DOWN_HEADER, backendDownPage } from './backend-down.js';
 import { amendCsp } from './csp.js';
 import { responseHeaders, type Origins } from './headers.js';
 import { InjectStream } from './inject-stream.js';
-
-/** Nonces the tags devpush adds must carry under the page's CSP (null: none needed). */
-export interface PageNonces {
-  script: string | null;
-  style: string | null;
-}
-export const NO_NONCES: PageNonces = { script: null, style: null };
-
-/** Tells the client and hot runtime the nonce for the `<style>` elements they add (none needed: nothing). */
-export function styleNonceMeta(nonce: string | null): string {
-  return nonce ? `<meta property="${CSP_NONCE_META}" nonce="${nonce}">` : '';
-}
+import { NO_NONCES, type PageNonces } from './nonces.js';
 
 /** The client tag for a page, from what has been seen of it, with the nonces the page's CSP asks for. */
 export type TagMaker = (seen: string, urlPath: string, nonces: PageNonces) => string;

@@ -15,7 +15,7 @@ import { exposureWarning } from './exposure.js';
 import { Guard } from './guard.js';
 import { createHttpServer, listenOn } from './http.js';
 import { certificateNames, loadTls, trustHint } from './https.js';
-import { NO_NONCES, type PageNonces, styleNonceMeta } from '../proxy/respond-backend.js';
+import { NO_NONCES, type PageNonces, styleNonceMeta } from '../proxy/nonces.js';
 import { DevpushError } from '../errors.js';
 import { injectTag } from './inject.js';
 import { SiteAccess } from './lookup.js';

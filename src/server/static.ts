@@ -1,14 +1,18 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import parseRange from 'range-parser';
 import { contentType } from '../http/content-type.js';
 import { type LookupOptions, lookupFile } from './lookup.js';
 import type { FileAccess, ResolvedFile, Target } from './paths.js';
 import { sendText } from './respond.js';
 
 export { contentType };
+
+// range-parser is read with the first Range request (media seeking), not at start-up.
+const requireHere = createRequire(import.meta.url);
+let parseRange: typeof import('range-parser') | undefined;
 
 export function isHtml(file: string): boolean {
   return /\.html?$/i.test(file);
@@ -111,6 +115,7 @@ function byteRange(
   if (header === undefined) return null;
   const ifRange = req.headers['if-range'];
   if (ifRange !== undefined && ifRange !== etag) return null;
+  parseRange ??= requireHere('range-parser') as typeof import('range-parser');
   const ranges = parseRange(size, header, { combine: true });
   if (ranges === -1) return 'unsatisfiable';
   if (ranges === -2 || ranges.type !== 'bytes' || ranges.length !== 1) return null;

@@ -1,7 +1,7 @@
-// Start-up loads only what an idle static server needs: the proxy, TLS, the module lexers, esbuild (and its
-// service process), source maps and `ws` are read when something first needs them. Each case watches the
-// scripts a real `devpush serve` parses (test/helpers/loaded-scripts.mjs) and checks that the same
-// package does load once it is needed, so a check cannot pass because the probe saw nothing.
+// Start-up loads only what an idle static server needs: the proxy, TLS, zlib, the module lexers, esbuild (and
+// its service process), source maps, range-parser and `ws` are read when something first needs them. Each
+// case watches the scripts a real `devpush serve` parses (test/helpers/loaded-scripts.mjs) and checks that
+// the same package does load once it is needed, so a check cannot pass because the probe saw nothing.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -32,8 +32,10 @@ const DEFERRED = [
   'node_modules/selfsigned/',
   'node_modules/postcss/',
   'node_modules/postcss-modules/',
+  'node_modules/range-parser/',
   'node:http2',
   'node:tls',
+  'node:zlib',
 ];
 
 let logs = 0;
@@ -77,15 +79,20 @@ describe('start-up loads only what a static folder needs', () => {
     expect(await get(new URL('style.css', run.url).href)).toBe(200);
     // The page's client will connect: ws is warmed up once the page is out.
     await expect.poll(() => loadedOf(loaded(), ['node_modules/ws/'])).toEqual(['node_modules/ws/']);
-    // (ws itself reads node:tls, for its wss client.)
+    // (ws itself reads node:tls, for its wss client, and node:zlib, for permessage-deflate.)
     expect(
       loadedOf(
         loaded(),
-        DEFERRED.filter((name) => name !== 'node:tls'),
+        DEFERRED.filter((name) => name !== 'node:tls' && name !== 'node:zlib'),
       ),
     ).toEqual([]);
     // No esbuild service process either.
     expect(childProcesses(run.proc.pid!)).toBe(0);
+    // A Range request (a video seeking) reads range-parser.
+    const ranged = await fetch(new URL('style.css', run.url), { headers: { Range: 'bytes=0-3' } });
+    await ranged.arrayBuffer();
+    expect(ranged.status).toBe(206);
+    expect(loadedOf(loaded(), ['node_modules/range-parser/'])).toEqual(['node_modules/range-parser/']);
   });
 
   it('loads the proxy when the config asks for a backend', async () => {
