@@ -51,19 +51,38 @@ await build({
 // What `devpush` runs (bin/devpush.js): the compiled CLI and the watcher's thread bundled into a few files,
 // because Node's ESM loader spends more time per file than on the code (one file instead of ~140 halves
 // the load; see README, Performance). Splitting keeps the lazily imported parts (the proxy, chokidar on
-// the main thread) out of the start path. Packages stay external, resolved from node_modules as before.
-// The worker entry sits beside every chunk, so the watcher's `new URL('./worker.js', import.meta.url)`
-// finds it; the API (dist/src/index.js) and the tests (src/) do not use this folder.
+// the main thread) out of the start path. The worker entry sits beside every chunk, so the watcher's
+// `new URL('./worker.js', import.meta.url)` finds it; the API (dist/src/index.js) and the tests (src/) do
+// not use this folder.
+// Packages stay external (resolved from node_modules at run time, as the API resolves them), except three
+// small dependency-free ones every start loads: imported from ESM, the first CommonJS package costs Node
+// ~10 ms of loader set-up, and together they were ~20 ms of a ~60 ms import. They stay in `dependencies`
+// (dist/src uses them). Their `require('tty')` (picocolors) needs a real `require` in an ES module: the banner.
+const INLINED_PACKAGES = new Set(['picocolors', 'picomatch', 'mrmime']);
+const packageName = (specifier) => specifier.split('/', specifier.startsWith('@') ? 2 : 1).join('/');
+const externalPackages = {
+  name: 'external-packages',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.kind === 'entry-point' || INLINED_PACKAGES.has(packageName(args.path))
+        ? undefined
+        : { path: args.path, external: true },
+    );
+  },
+};
 await build({
   absWorkingDir: root,
   entryPoints: { cli: 'dist/src/cli.js', worker: 'dist/src/watch/worker.js' },
   outdir: 'dist/cli',
   bundle: true,
   splitting: true,
-  packages: 'external',
+  plugins: [externalPackages],
   platform: 'node',
   format: 'esm',
   target: 'node20',
+  banner: {
+    js: "import { createRequire as createRequireForPackages } from 'node:module';\nconst require = createRequireForPackages(import.meta.url);",
+  },
   legalComments: 'none',
   logLevel: 'warning',
 });
