@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { preciseNow, sleep } from '../clock.js';
 import { DevpushProcess } from '../devpush.js';
 import { measured, single, type Figure } from '../figure.js';
 import { staticProject, tsProject, type Project } from '../projects.js';
 import type { Settings } from '../settings.js';
-import { round } from '../stats.js';
+import { round, summarize } from '../stats.js';
 
 const GROUP = 'cold start';
 const MiB = 2 ** 20;
@@ -26,9 +27,19 @@ async function startOnce(
   return { page: pageAt - server.spawnedAt, entry: entryAt === null ? null : entryAt - server.spawnedAt, server };
 }
 
+/** Spawn → exit of a bare `node -e 0`: the floor every Node program starts from, on this machine, now. */
+async function bareNodeOnce(): Promise<number> {
+  const spawnedAt = preciseNow();
+  await new Promise((resolve, reject) =>
+    spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' }).on('exit', resolve).on('error', reject),
+  );
+  return preciseNow() - spawnedAt;
+}
+
 export async function coldStart(settings: Settings): Promise<Figure[]> {
   const site = staticProject();
   const ts = tsProject(10);
+  const bareTimes: number[] = [];
   const staticTimes: number[] = [];
   const tsTimes: number[] = [];
   const entryTimes: number[] = [];
@@ -36,6 +47,8 @@ export async function coldStart(settings: Settings): Promise<Figure[]> {
   let tsIdle: { rss: number; tree: number | undefined } | null = null;
   for (let i = 0; i < settings.coldStarts + 1; i++) {
     const first = i === 0; // warms the OS file cache; not counted
+    const bare = await bareNodeOnce(); // interleaved, so both see the same load on the machine
+    if (!first) bareTimes.push(bare);
     const a = await startOnce(site, null);
     if (!first) staticTimes.push(a.page);
     if (i === settings.coldStarts) {
@@ -57,7 +70,11 @@ export async function coldStart(settings: Settings): Promise<Figure[]> {
     await b.server.stop();
   }
   const figures = [
-    measured(GROUP, 'static folder: start → first 200 on /', 'ms', staticTimes, { target: { stat: 'p50', max: 100 } }),
+    measured(GROUP, 'static folder: start → first 200 on /', 'ms', staticTimes, {
+      target: { stat: 'p50', max: 100 },
+      note: `${round(summarize(staticTimes).p50 / summarize(bareTimes).p50)}× a bare \`node -e 0\` in the same run (p50 ${round(summarize(bareTimes).p50)} ms)`,
+    }),
+    measured(GROUP, 'bare `node -e 0`: spawn → exit (the floor)', 'ms', bareTimes),
     measured(GROUP, 'TS-entry folder: start → first 200 on /', 'ms', tsTimes),
     measured(GROUP, 'TS-entry folder: start → first 200 on the entry', 'ms', entryTimes),
   ];
