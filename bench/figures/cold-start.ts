@@ -72,7 +72,7 @@ export async function coldStart(settings: Settings): Promise<Figure[]> {
   const figures = [
     measured(GROUP, 'static folder: start → first 200 on /', 'ms', staticTimes, {
       target: { stat: 'p50', max: 100 },
-      note: `${round(summarize(staticTimes).p50 / summarize(bareTimes).p50)}× a bare \`node -e 0\` in the same run (p50 ${round(summarize(bareTimes).p50)} ms)`,
+      note: `${round(summarize(staticTimes).p50 / summarize(bareTimes).p50)}× a bare \`node -e 0\` in the same run (p50 ${round(summarize(bareTimes).p50, 0)} ms)`,
     }),
     measured(GROUP, 'bare `node -e 0`: spawn → exit (the floor)', 'ms', bareTimes),
     measured(GROUP, 'TS-entry folder: start → first 200 on /', 'ms', tsTimes),
