@@ -55,7 +55,7 @@ describe('EsbuildService', () => {
       if (i % 5 === 0) await results[i];
     }
     const codes = await Promise.all(results);
-    codes.forEach((code, i) => expect(code).toContain(`export const v${i} = ${i}`));
+    expect(codes).toEqual(codes.map((_, i) => expect.stringContaining(`export const v${i} = ${i}`)));
     expect(service.stats().idleStops).toBeGreaterThan(0);
     // esbuild's service is one per process: let this one's last stop happen before the next test starts.
     await vi.waitFor(() => expect(service.stats().running).toBe(false), { timeout: 5000 });
