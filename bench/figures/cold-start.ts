@@ -66,6 +66,7 @@ export async function coldStart(settings: Settings): Promise<Figure[]> {
         async () => ((await b.server.status()).esbuild?.running === false ? true : undefined),
         1000,
       ).catch(() => false);
+      await sleep(1000); // a stopped service's process is gone from the tree
       const status = await b.server.status();
       tsIdle = { rss: status.memory.rss, tree: b.server.treeRss(), busyTree, stopped };
     }
