@@ -6,7 +6,7 @@ import { preciseNow, within } from './clock.js';
 export interface PageState {
   text: string | null;
   color: string | null;
-  /** The devpush client's connection state and rung, when it has one. */
+  /** The devpush client's connection state and rung, when it has one; `up:page-socket` for a peer's client. */
   channel: string | null;
   /** When the page saw this state (the page's epoch clock, sub-millisecond). */
   at: number;
@@ -27,10 +27,21 @@ export interface Report {
  * text and color, and the devpush client's state (`window.__devpush`), each time one of them changes.
  * Changes are caught by a MutationObserver (scripts writing the DOM), load events in capture (a swapped
  * stylesheet applies when it loads), a 4 ms interval and a frame callback for anything events miss.
+ * A peer's client (Vite's) has no `window.__devpush`: a WebSocket of the page that opened stands for it.
  */
 function probe(): void {
   const report = (window as unknown as { __benchReport(state: unknown): void }).__benchReport;
   let last = '';
+  let pageSocketOpen = false;
+  const PageSocket = window.WebSocket;
+  window.WebSocket = class extends PageSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      this.addEventListener('open', () => {
+        pageSocketOpen = true;
+      });
+    }
+  };
   const documentArrived = () => {
     const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
     return entry && entry.responseStart > 0 ? performance.timeOrigin + entry.responseStart : null;
@@ -38,7 +49,8 @@ function probe(): void {
   const check = () => {
     const marker = document.getElementById('marker');
     const devpush = (window as unknown as { __devpush?: { state: string; transport: string | null } }).__devpush;
-    const channel = devpush ? (devpush.state === 'up' ? `up:${devpush.transport}` : devpush.state) : null;
+    const peer = pageSocketOpen ? 'up:page-socket' : null;
+    const channel = devpush ? (devpush.state === 'up' ? `up:${devpush.transport}` : devpush.state) : peer;
     const state = {
       text: marker ? marker.textContent : null,
       color: marker ? getComputedStyle(marker).color : null,

@@ -5,6 +5,7 @@ import { type Figure, measured, notAvailable, type Target } from '../figure.js';
 import { acceptingLeaf, hmrProject, markerStylesheet, reactApp, reactProject } from '../hmr-projects.js';
 import { colorFor, leafModule, type Project, tsProject } from '../projects.js';
 import type { Settings } from '../settings.js';
+import { type BenchServer, ViteProcess, viteCli } from '../peers.js';
 import { hmrMemory } from './hmr-memory.js';
 
 const GROUP = 'HMR (Chromium)';
@@ -20,6 +21,24 @@ interface Case {
   prepare?(page: BenchPage): Promise<void>;
   edit(n: number): void;
   shows(n: number): { text?: string; color?: string };
+  /** Whether peers are measured on it too (a React project needs a framework plugin under Vite). */
+  peers: boolean;
+}
+
+/** A server under measurement: devpush, or a peer measured in the same run (peers.ts). */
+interface Contender {
+  /** Appended to figure names; empty for devpush. */
+  suffix: string;
+  start(root: string): Promise<BenchServer>;
+}
+
+const DEVPUSH: Contender = { suffix: '', start: (root) => DevpushProcess.start(root) };
+
+/** Vite, when the person running the bench pointed at an install of it. */
+function vitePeer(): Contender | string {
+  const vite = viteCli();
+  if ('missing' in vite) return vite.missing;
+  return { suffix: `, Vite ${vite.version} (same run)`, start: (root) => ViteProcess.start(root, vite) };
 }
 
 function cases(): Case[] {
@@ -32,6 +51,7 @@ function cases(): Case[] {
       name: 'leaf HMR (self-accepting), 10 modules',
       project: small,
       expect: 'update',
+      peers: false,
       edit: (n) => small.write(small.leaf, acceptingLeaf(`v${n}`)),
       shows: (n) => ({ text: `v${n}` }),
     },
@@ -39,6 +59,7 @@ function cases(): Case[] {
       name: 'leaf HMR (self-accepting), 1,000 modules',
       target: { stat: 'p50', max: 8 },
       project: large,
+      peers: true,
       expect: 'update',
       edit: (n) => large.write(large.leaf, acceptingLeaf(`v${n}`)),
       shows: (n) => ({ text: `v${n}` }),
@@ -47,6 +68,7 @@ function cases(): Case[] {
       name: 'CSS imported from a module, 1,000 modules',
       target: { stat: 'p50', max: 10 },
       project: large,
+      peers: true,
       expect: 'update',
       edit: (n) => large.write(large.stylesheet, markerStylesheet(n)),
       shows: (n) => ({ color: colorFor(n) }),
@@ -56,6 +78,7 @@ function cases(): Case[] {
       target: { stat: 'p50', max: 15 },
       project: react,
       expect: 'update',
+      peers: false,
       async prepare(page) {
         const counted = page.waitFor((s) => s.text === 'v0:3', 'three clicks to count');
         for (let i = 0; i < 3; i++) await page.page.click('#more');
@@ -69,6 +92,7 @@ function cases(): Case[] {
       name: 'full reload, 1,000 modules, leaf edit without a boundary',
       target: { stat: 'p50', max: 180 },
       project: plain,
+      peers: true,
       expect: 'reload',
       edit: (n) => plain.write(plain.leaf, leafModule(0, `v${n}`)),
       shows: (n) => ({ text: `v${n}` }),
@@ -80,21 +104,27 @@ function cases(): Case[] {
 export async function hmr(settings: Settings): Promise<Figure[]> {
   const browser = await BenchBrowser.launch();
   const figures: Figure[] = [];
+  const peer = vitePeer();
+  if (typeof peer === 'string') console.log(`\n  HMR peers: ${peer}`);
+  const contenders = typeof peer === 'string' ? [DEVPUSH] : [DEVPUSH, peer];
   try {
     for (const c of cases()) {
-      figures.push(
-        await runCase(browser, c, settings).catch((error: Error) =>
-          notAvailable(
-            GROUP,
-            c.name,
-            'ms',
-            `failed: ${error.message.split('\n')[0]}`,
-            c.target ? { target: c.target } : {},
+      for (const who of contenders) {
+        if (who !== DEVPUSH && !c.peers) continue;
+        figures.push(
+          await runCase(browser, c, who, settings).catch((error: Error) =>
+            notAvailable(
+              GROUP,
+              c.name + who.suffix,
+              'ms',
+              `failed: ${error.message.split('\n')[0]}`,
+              c.target && who === DEVPUSH ? { target: c.target } : {},
+            ),
           ),
-        ),
-      );
+        );
+      }
     }
-    figures.push(await coldStart(browser, settings));
+    for (const who of contenders) figures.push(await coldStart(browser, who, settings));
     figures.push(...(await hmrMemory(browser, settings)));
     for (const figure of figures) if (figure.na) console.log(`\n  ${figure.name}: ${figure.na}`);
   } finally {
@@ -108,8 +138,10 @@ function matcher(want: { text?: string; color?: string }) {
     (want.text === undefined || s.text === want.text) && (want.color === undefined || s.color === want.color);
 }
 
-async function runCase(browser: BenchBrowser, c: Case, settings: Settings): Promise<Figure> {
-  const server = await DevpushProcess.start(c.project.root);
+async function runCase(browser: BenchBrowser, c: Case, who: Contender, settings: Settings): Promise<Figure> {
+  const name = c.name + who.suffix;
+  const target = who === DEVPUSH ? c.target : undefined;
+  const server = await who.start(c.project.root);
   let page: BenchPage | null = null;
   try {
     await server.watcherReady(c.project);
@@ -134,14 +166,14 @@ async function runCase(browser: BenchBrowser, c: Case, settings: Settings): Prom
     if (c.expect === 'update' && navigations > 0)
       return notAvailable(
         GROUP,
-        c.name,
+        name,
         'ms',
         `the page reloaded ${navigations} times in ${edits} saves instead of updating in place`,
       );
     if (c.expect === 'reload' && navigations !== edits)
-      return notAvailable(GROUP, c.name, 'ms', `expected one reload per save, saw ${navigations} in ${edits}`);
-    return measured(GROUP, c.name, 'ms', samples, {
-      ...(c.target && { target: c.target }),
+      return notAvailable(GROUP, name, 'ms', `expected one reload per save, saw ${navigations} in ${edits}`);
+    return measured(GROUP, name, 'ms', samples, {
+      ...(target && { target }),
       detail: { browser: browser.version, navigations },
     });
   } finally {
@@ -151,14 +183,14 @@ async function runCase(browser: BenchBrowser, c: Case, settings: Settings): Prom
 }
 
 /** Process start → the 1,000-module page shows its state, each time a new server and a cold browser cache. */
-async function coldStart(browser: BenchBrowser, settings: Settings): Promise<Figure> {
-  const name = 'cold start → 1,000-module page shows its state';
-  const target: Target = { stat: 'p50', max: 600 };
+async function coldStart(browser: BenchBrowser, who: Contender, settings: Settings): Promise<Figure> {
+  const name = `cold start → 1,000-module page shows its state${who.suffix}`;
+  const target: Target | undefined = who === DEVPUSH ? { stat: 'p50', max: 600 } : undefined;
   const project = hmrProject(1000);
   const samples: number[] = [];
   try {
     for (let i = 0; i <= settings.coldStarts; i++) {
-      const server = await DevpushProcess.start(project.root);
+      const server = await who.start(project.root);
       const page = await browser.open(server.url, 120_000).catch(async (error: Error) => {
         await server.stop();
         throw error;
@@ -171,8 +203,9 @@ async function coldStart(browser: BenchBrowser, settings: Settings): Promise<Fig
         await server.stop();
       }
     }
-    return measured(GROUP, name, 'ms', samples, { target });
+    return measured(GROUP, name, 'ms', samples, target ? { target } : {});
   } catch (error) {
-    return notAvailable(GROUP, name, 'ms', `failed: ${(error as Error).message.split('\n')[0]}`, { target });
+    const why = `failed: ${(error as Error).message.split('\n')[0]}`;
+    return notAvailable(GROUP, name, 'ms', why, target ? { target } : {});
   }
 }

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Coalescer, type ChangeSet, type PendingChange, type Verdict } from '../../src/watch/coalesce.js';
 import { ContentIndex } from '../../src/watch/contents.js';
-import { createPeek, looksComplete, type PeekResult } from '../../src/watch/first-sight.js';
+import { transformSync } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { createPeek, looksComplete, type PeekResult, scriptLooksComplete } from '../../src/watch/first-sight.js';
 import { DEFAULT_SETTLE } from '../../src/watch/settle.js';
 import { WriterHabits } from '../../src/watch/writers.js';
 
@@ -34,6 +36,40 @@ describe('looksComplete', () => {
   });
 });
 
+describe('scriptLooksComplete', () => {
+  const fixture = (file: string) => readFileSync(path.join(import.meta.dirname, '../fixtures', file), 'utf8');
+  const modules: [string, 'ts' | 'tsx'][] = [
+    [fixture('hmr-vanilla/src/main.ts'), 'ts'],
+    [fixture('hmr-vanilla/src/holder.ts'), 'ts'],
+    [fixture('react-app/src/Card.tsx'), 'tsx'],
+    [
+      "const a = { b: [1, (2)] }; // a 'comment\nconst t = `x ${a.b.map((n) => `${n}}`).join('{')} y`;\n" +
+        '/* } */ export function f(s = \')\'): string {\n  return s + "\\"" + t;\n}\n',
+      'ts',
+    ],
+  ];
+
+  it('takes whole modules: comments, strings and templates holding brackets, nested templates', () => {
+    for (const [code] of modules) expect(scriptLooksComplete(code), code).toBe(true);
+  });
+
+  it('never takes a cut that does not parse: only cuts right after a whole statement pass', () => {
+    for (const [code, loader] of modules) {
+      const passing = [...code].map((_, i) => code.slice(0, i)).filter((cut) => scriptLooksComplete(cut));
+      for (const cut of passing) expect(() => transformSync(cut, { loader }), cut).not.toThrow();
+      expect(passing.length).toBeLessThan(code.length / 10);
+    }
+  });
+
+  it('counts what it cannot read as incomplete', () => {
+    expect(scriptLooksComplete('')).toBe(false);
+    expect(scriptLooksComplete('export default App\n')).toBe(false); // no semicolon: the quiet window decides
+    expect(scriptLooksComplete('export const a = 1;')).toBe(false); // no final line break
+    expect(scriptLooksComplete('const s = `a ${b}')).toBe(false);
+    expect(scriptLooksComplete('f(a, [1, 2)];')).toBe(false);
+  });
+});
+
 describe('createPeek, on real files', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'devpush-peek-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,7 +96,16 @@ describe('createPeek, on real files', () => {
     expect(await peek(file, change('change'))).toEqual({ kind: 'send', event: 'change' });
   });
 
-  it('leaves alone files caught writing slowly, files that are not stylesheets, and new files', async () => {
+  it('sends a complete-looking module at once, and nothing for one cut mid-statement', async () => {
+    const file = path.join(dir, 'm.ts');
+    const peek = createPeek(new ContentIndex(), new WriterHabits(DEFAULT_SETTLE));
+    writeFileSync(file, 'export const n: number = 1;\nif (import.meta.hot) import.meta.hot.accept();\n');
+    expect(await peek(file, change('change'))).toEqual({ kind: 'send', event: 'change' });
+    writeFileSync(file, 'export const n: number = 2;\nif (import.meta.hot) import.meta.hot.acc');
+    expect(await peek(file, change('change'))).toEqual({ kind: 'none' });
+  });
+
+  it('leaves alone files caught writing slowly, files that are not stylesheets or scripts, and new files', async () => {
     const file = path.join(dir, 'c.css');
     writeFileSync(file, 'h1 { color: red }');
     const writers = new WriterHabits(DEFAULT_SETTLE);
