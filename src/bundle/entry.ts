@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BuildContext, Message, Metafile, OutputFile } from 'esbuild';
+import { esbuildService } from '../esbuild.js';
 import type { BuildProblem } from '../protocol.js';
 import { toProblem, withoutRoot } from './errors.js';
 import { entryOptions, type BuildSettings } from './options.js';
@@ -61,6 +62,8 @@ export class Entry {
   private running: Promise<BuildEffect> | null = null;
   private queued: Promise<BuildEffect> | null = null;
   private disposed = false;
+  /** Lets esbuild's service stop for idleness once this entry's context is gone. */
+  private releaseService: () => void = () => undefined;
 
   constructor(
     readonly urlPath: string,
@@ -94,6 +97,7 @@ export class Entry {
     const ctx = this.ctx;
     this.ctx = null;
     if (ctx) await (await ctx.catch(() => null))?.dispose();
+    this.releaseService();
   }
 
   private async buildNow(): Promise<BuildEffect> {
@@ -154,11 +158,15 @@ export class Entry {
 
   /** The context, created on first use; options esbuild refuses are retried on the next build. */
   private context(): Promise<BuildContext> {
-    // esbuild is loaded on first use: a static folder never pays for it at start-up.
-    this.ctx ??= import('esbuild')
-      .then(({ context }) => context(entryOptions(this.file, this.root, this.settings)))
+    if (this.ctx) return this.ctx;
+    // The context lives in esbuild's service: it stays up until the context is disposed.
+    const release = esbuildService.hold();
+    this.releaseService = release;
+    this.ctx = esbuildService
+      .use(({ context }) => context(entryOptions(this.file, this.root, this.settings)))
       .catch((error: unknown) => {
         this.ctx = null;
+        release();
         throw error;
       });
     return this.ctx;
