@@ -229,6 +229,8 @@ export interface StatusReport<Build = unknown, Watch = unknown> extends ChannelS
   /** Recent change sets, oldest first. */
   changes: ChangeTiming[];
   memory: { rss: number; heapUsed: number; heapTotal: number; external: number };
+  /** esbuild's service (a child process): started or not, and how often it was stopped for idleness. */
+  esbuild: { running: boolean; idleStops: number };
   /** The server's clock when it answered (epoch ms, sub-millisecond). */
   now: number /** Every page (or plain client) connected or heard from lately, oldest first; `clientsOmitted` past the cap. */;
   clients: ClientStatus[];

@@ -1,6 +1,8 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BuildContext, Message, Metafile, OutputFile } from 'esbuild';
+import { esbuildService } from '../esbuild.js';
 import type { BuildProblem } from '../protocol.js';
 import { toProblem, withoutRoot } from './errors.js';
 import { entryOptions, type BuildSettings } from './options.js';
@@ -25,6 +27,24 @@ export interface BuildEffect {
 
 type Built = { outputFiles: OutputFile[]; metafile: Metafile; warnings: Message[] };
 
+/** Builds of one entry for one change, at most, while its inputs keep being written during them. */
+const MAX_BUILDS_PER_CHANGE = 3;
+
+/**
+ * Whether a source file among `inputs` was written after `since` (a `Date.now()`), packages aside. Only
+ * from the next whole millisecond: `since` is rounded down, so a save just before it may share its number
+ * (file clocks only lag, so nothing written before `since` can look later).
+ */
+function writtenSince(inputs: Iterable<string>, root: string, since: number): boolean {
+  for (const input of inputs) {
+    const file = path.resolve(root, input);
+    if (file.includes(`${path.sep}node_modules${path.sep}`)) continue;
+    const stats = statSync(file, { throwIfNoEntry: false });
+    if (stats && stats.mtimeMs >= since + 1) return true;
+  }
+  return false;
+}
+
 /**
  * One source entry: its esbuild context, kept alive for incremental rebuilds, and its last good output.
  * Builds run one at a time; requests that arrive while one is queued join it, so a burst gives one build.
@@ -42,6 +62,8 @@ export class Entry {
   private running: Promise<BuildEffect> | null = null;
   private queued: Promise<BuildEffect> | null = null;
   private disposed = false;
+  /** Lets esbuild's service stop for idleness once this entry's context is gone. */
+  private releaseService: () => void = () => undefined;
 
   constructor(
     readonly urlPath: string,
@@ -75,6 +97,7 @@ export class Entry {
     const ctx = this.ctx;
     this.ctx = null;
     if (ctx) await (await ctx.catch(() => null))?.dispose();
+    this.releaseService();
   }
 
   private async buildNow(): Promise<BuildEffect> {
@@ -92,10 +115,9 @@ export class Entry {
       };
     };
     if (this.disposed) return effect('none');
-    this.builds++;
     let result: Built;
     try {
-      result = (await (await this.context()).rebuild()) as Built;
+      result = await this.buildSettled();
     } catch (error) {
       this.problems = this.failureProblems(error);
       for (const problem of this.problems) {
@@ -111,13 +133,40 @@ export class Entry {
     return effect(changed.length ? 'css' : 'none', changed, result.warnings);
   }
 
+  /**
+   * Builds, and builds again (a few times at most) while a file the build read was written during it:
+   * esbuild may have read it half-written or truncated, and the watcher, finding the final bytes equal to
+   * the last ones it saw, would never ask again. A save of identical bytes during a rebuild did just that
+   * (an empty module bundled in, the page showing `undefined`).
+   */
+  private async buildSettled(): Promise<Built> {
+    for (let attempt = 1; ; attempt++) {
+      const since = Date.now();
+      this.builds++;
+      let outcome: { result: Built } | { error: unknown };
+      try {
+        outcome = { result: (await (await this.context()).rebuild()) as Built };
+      } catch (error) {
+        outcome = { error };
+      }
+      const read = 'result' in outcome ? Object.keys(outcome.result.metafile.inputs) : [...this.inputs];
+      if (attempt < MAX_BUILDS_PER_CHANGE && !this.disposed && writtenSince(read, this.root, since)) continue;
+      if ('error' in outcome) throw outcome.error;
+      return outcome.result;
+    }
+  }
+
   /** The context, created on first use; options esbuild refuses are retried on the next build. */
   private context(): Promise<BuildContext> {
-    // esbuild is loaded on first use: a static folder never pays for it at start-up.
-    this.ctx ??= import('esbuild')
-      .then(({ context }) => context(entryOptions(this.file, this.root, this.settings)))
+    if (this.ctx) return this.ctx;
+    // The context lives in esbuild's service: it stays up until the context is disposed.
+    const release = esbuildService.hold();
+    this.releaseService = release;
+    this.ctx = esbuildService
+      .use(({ context }) => context(entryOptions(this.file, this.root, this.settings)))
       .catch((error: unknown) => {
         this.ctx = null;
+        release();
         throw error;
       });
     return this.ctx;

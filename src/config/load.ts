@@ -13,6 +13,7 @@ import { resolveProxy } from './proxy.js';
 import { CONFIG_FILE_NAMES, CONFIG_SCHEMA, DEFAULT_PORT } from './schema.js';
 import type { ResolvedConfig, UserConfig } from './types.js';
 import { isPlainObject, validateSection } from './validate.js';
+import { esbuildService } from '../esbuild.js';
 
 /** What createServer and the CLI pass in: config keys (they win over the file) plus where to look. */
 export interface InlineConfig extends UserConfig {
@@ -125,19 +126,20 @@ async function importConfig(file: string): Promise<unknown> {
  * that `import ... from 'devpush'` and other packages resolve from the project's node_modules.
  */
 async function importTypeScript(file: string): Promise<unknown> {
-  const { build } = await import('esbuild');
   let result: BuildResult<{ write: false }>;
   try {
-    result = await build({
-      entryPoints: [file],
-      bundle: true,
-      write: false,
-      platform: 'node',
-      format: 'esm',
-      packages: 'external',
-      logLevel: 'silent',
-      target: 'node20',
-    });
+    result = await esbuildService.use(({ build }) =>
+      build({
+        entryPoints: [file],
+        bundle: true,
+        write: false,
+        platform: 'node',
+        format: 'esm',
+        packages: 'external',
+        logLevel: 'silent',
+        target: 'node20',
+      }),
+    );
   } catch (error) {
     const first = (error as { errors?: { text: string; location?: { line: number; column: number } }[] }).errors?.[0];
     const where = first?.location ? `:${first.location.line}:${first.location.column}` : '';

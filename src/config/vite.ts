@@ -10,6 +10,7 @@ import type { Plugin } from 'esbuild';
 import { CONFIG_SCHEMA } from './schema.js';
 import type { UserConfig } from './types.js';
 import { isPlainObject, validateSection } from './validate.js';
+import { esbuildService } from '../esbuild.js';
 
 /** The `css.modules` options devpush applies (Vite's others, such as `getJSON`, are named as ignored). */
 const CSS_MODULE_KEYS = [
@@ -210,19 +211,20 @@ const shimPackages: Plugin = {
 };
 
 async function loadViteConfig(file: string): Promise<unknown> {
-  const { build } = await import('esbuild');
-  const result = await build({
-    entryPoints: [file],
-    bundle: true,
-    write: false,
-    platform: 'node',
-    format: 'esm',
-    logLevel: 'silent',
-    target: 'node20',
-    plugins: [shimPackages],
-    // CommonJS-style names some configs use; a config that declares its own keeps them (define only fills globals).
-    define: { __dirname: JSON.stringify(path.dirname(file)), __filename: JSON.stringify(file) },
-  });
+  const result = await esbuildService.use(({ build }) =>
+    build({
+      entryPoints: [file],
+      bundle: true,
+      write: false,
+      platform: 'node',
+      format: 'esm',
+      logLevel: 'silent',
+      target: 'node20',
+      plugins: [shimPackages],
+      // CommonJS-style names some configs use; a config that declares its own keeps them (define only fills globals).
+      define: { __dirname: JSON.stringify(path.dirname(file)), __filename: JSON.stringify(file) },
+    }),
+  );
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.mjs`);
   await writeFile(temp, result.outputFiles[0]?.text ?? '');
   try {

@@ -9,9 +9,7 @@ import path from 'node:path';
 import type { Metafile, Plugin } from 'esbuild';
 import { classExports, scopeCssModule } from './css-modules.js';
 import type { StepContext, TransformStep } from './steps.js';
-
-type Esbuild = typeof import('esbuild');
-let esbuild: Promise<Esbuild> | null = null;
+import { esbuildService } from '../esbuild.js';
 
 const CSS_MODULE = /\.module\.css$/i;
 /** What `url()` leaves alone: other origins, data and blob URLs, fragments (SVG filters), root paths. */
@@ -39,19 +37,20 @@ function rebaseUrls(root: string): Plugin {
  * A CSS module is bundled as plain CSS (its `:global`, `composes` and `@value` kept for postcss-modules).
  */
 export async function bundleCss(file: string, context: StepContext): Promise<{ css: string; inputs: string[] }> {
-  esbuild ??= import('esbuild');
-  const result = await (await esbuild).build({
-    entryPoints: [file],
-    absWorkingDir: context.root,
-    bundle: true,
-    write: false,
-    outdir: context.root,
-    loader: { '.module.css': 'css' },
-    target: context.config.build.target as string | string[],
-    plugins: [rebaseUrls(context.root)],
-    metafile: true,
-    logLevel: 'silent',
-  });
+  const result = await esbuildService.use((esbuild) =>
+    esbuild.build({
+      entryPoints: [file],
+      absWorkingDir: context.root,
+      bundle: true,
+      write: false,
+      outdir: context.root,
+      loader: { '.module.css': 'css' },
+      target: context.config.build.target as string | string[],
+      plugins: [rebaseUrls(context.root)],
+      metafile: true,
+      logLevel: 'silent',
+    }),
+  );
   const css = result.outputFiles.find((output) => output.path.endsWith('.css'))?.text ?? '';
   return { css: stripFileComments(css), inputs: importedFiles(result.metafile, file, context.root) };
 }

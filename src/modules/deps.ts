@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Plugin } from 'esbuild';
 import { MODULE_VERSION_PARAM, routePath } from '../protocol.js';
 import { cjsWrapper } from './cjs.js';
+import { esbuildService } from '../esbuild.js';
 
 /** Bumped when the layout of the bundle changes, so old caches are not reused. */
 const FORMAT = 'devpush-deps-1';
@@ -109,22 +110,23 @@ export class DependencyBundle {
   }
 
   private async runEsbuild(dir: string, hash: string, specifiers: string[]): Promise<Bundle> {
-    const { build } = await import('esbuild');
     await rm(dir, { recursive: true, force: true });
     const entries = new Map(specifiers.map((specifier) => [specifier, `${specifier}.js`]));
-    await build({
-      absWorkingDir: this.root,
-      entryPoints: specifiers.map((specifier) => ({ in: `${ENTRY_NAMESPACE}:${specifier}`, out: specifier })),
-      bundle: true,
-      splitting: true,
-      format: 'esm',
-      target: 'es2022',
-      outdir: dir,
-      chunkNames: 'chunk-[hash]',
-      define: { 'process.env.NODE_ENV': '"development"' },
-      plugins: [this.entryPlugin()],
-      logLevel: 'silent',
-    });
+    await esbuildService.use(({ build }) =>
+      build({
+        absWorkingDir: this.root,
+        entryPoints: specifiers.map((specifier) => ({ in: `${ENTRY_NAMESPACE}:${specifier}`, out: specifier })),
+        bundle: true,
+        splitting: true,
+        format: 'esm',
+        target: 'es2022',
+        outdir: dir,
+        chunkNames: 'chunk-[hash]',
+        define: { 'process.env.NODE_ENV': '"development"' },
+        plugins: [this.entryPlugin()],
+        logLevel: 'silent',
+      }),
+    );
     await mkdir(dir, { recursive: true });
     await writeFile(path.join(dir, MANIFEST), JSON.stringify(Object.fromEntries(entries)));
     return { hash, entries, files: await readTree(dir) };

@@ -2,9 +2,7 @@
 import type { TransformOptions } from 'esbuild';
 import { compilerOptionsFor } from '../bundle/tsconfig.js';
 import type { ModuleInput, StepContext, TransformStep } from './steps.js';
-
-type Esbuild = typeof import('esbuild');
-let esbuild: Promise<Esbuild> | null = null;
+import { esbuildService } from '../esbuild.js';
 
 function options(input: ModuleInput, context: StepContext): TransformOptions {
   const { build } = context.config;
@@ -55,12 +53,11 @@ export const esbuildStep: TransformStep = {
   name: 'esbuild',
   applies: (input) => input.lang === 'ts' || input.lang === 'tsx' || input.lang === 'jsx' || input.lang === 'js',
   async transform(input, context) {
-    esbuild ??= import('esbuild');
     // A map from an earlier step is chained by esbuild when it comes inline with the code.
     const code = input.map
       ? `${input.code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(input.map).toString('base64')}\n`
       : input.code;
-    const result = await (await esbuild).transform(code, options(input, context));
+    const result = await esbuildService.use((esbuild) => esbuild.transform(code, options(input, context)));
     return { ...input, code: result.code, lang: 'js', map: undefined };
   },
 };

@@ -6,6 +6,7 @@ import {
   parseId,
   type StatusReport,
 } from '../protocol.js';
+import { esbuildService } from '../esbuild.js';
 
 /** The status report's parts about people: who is connected, what flowed, what each change did. */
 export type Audience = Pick<StatusReport, 'clients' | 'clientsOmitted' | 'volume' | 'summaries'>;
@@ -41,7 +42,7 @@ export class RecentTimings {
   }
 }
 
-/** What `/__devpush/status` answers: the channel's stats, recent change timings and the process's memory. */
+/** What `/__devpush/status` answers: the channel's stats, recent change timings, the process's memory and esbuild's service. */
 export function statusReport<Build, Watch>(
   channel: ChannelStats & { build: Build; watch: Watch | null },
   changes: readonly ChangeTiming[],
@@ -52,6 +53,7 @@ export function statusReport<Build, Watch>(
     ...channel,
     changes: [...changes],
     memory: { rss, heapUsed, heapTotal, external },
+    esbuild: esbuildService.stats(),
     now: preciseNow(),
     ...audience,
   };

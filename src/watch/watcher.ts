@@ -4,7 +4,9 @@ import { Worker } from 'node:worker_threads';
 import type { IgnoreMatcher } from '../config/types.js';
 import { changeSet, type BatchTiming, type ChangeSet } from './coalesce.js';
 import type { Engine, EngineEvents, EngineOptions } from './engine.js';
+import { createIgnore } from './ignore.js';
 import { decidePolling, POLLING_ENV, readMountTable, realFolder } from './polling.js';
+import { fitsOnMainThread, MAIN_THREAD_LIMIT } from './thread-choice.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 
 export interface WatchOptions {
@@ -16,6 +18,8 @@ export interface WatchOptions {
   usePolling: boolean | 'auto';
   interval: number;
   tuning?: EngineOptions['tuning'];
+  /** Folders with at most this many watched entries are watched on this thread (default `MAIN_THREAD_LIMIT`). */
+  mainThreadLimit?: number;
   onChange(changes: ChangeSet): void;
   /** A file-system problem, worded for the terminal; each is reported once. */
   onProblem(message: string): void;
@@ -34,7 +38,10 @@ export interface LastChange extends BatchTiming {
 
 export interface WatchStats {
   polling: boolean;
-  /** Where chokidar runs: its own thread, or the server's when a `watch.ignore` function cannot be moved. */
+  /**
+   * Where chokidar runs: its own thread for a big folder or polling; the server's for a small folder, or
+   * when a `watch.ignore` function cannot be moved.
+   */
   thread: 'worker' | 'main';
   ready: boolean;
   /** Start → first scan done (ms). */
@@ -58,8 +65,9 @@ const MAX_RESTARTS = 3;
 
 /**
  * Watches the served folder and `watch.paths`. chokidar runs in a worker thread so that the first scan
- * of a big folder does not delay the pages being served; when a `watch.ignore` entry is a function
- * (which cannot be sent to another thread) it runs here instead.
+ * of a big folder (or polling's steady stream of stats) does not delay the pages being served; a small
+ * folder is watched here, sparing the thread's memory, and so is any folder when a `watch.ignore` entry
+ * is a function (which cannot be sent to another thread).
  */
 export function startWatcher(options: WatchOptions): Watcher {
   const started = performance.now();
@@ -113,12 +121,19 @@ export function startWatcher(options: WatchOptions): Watcher {
     },
     problem: options.onProblem,
   };
-  const workerFile = options.ignore.some((m) => typeof m === 'function') ? null : workerEntry();
+  const workerFile = staysOnMainThread(options, decision.usePolling) ? null : workerEntry();
   stats.thread = workerFile ? 'worker' : 'main';
   const running = workerFile
     ? startInWorker(workerFile, engineOptions, events)
     : startOnMainThread(engineOptions, events);
   return { ready, stats: () => ({ ...stats }), close: () => running.close() };
+}
+
+function staysOnMainThread(options: WatchOptions, usePolling: boolean): boolean {
+  if (options.ignore.some((m) => typeof m === 'function')) return true;
+  if (usePolling) return false;
+  const bases = [options.root, ...options.paths];
+  return fitsOnMainThread(bases, createIgnore(bases, options.ignore), options.mainThreadLimit ?? MAIN_THREAD_LIMIT);
 }
 
 function describeTiming(changes: ChangeSet): LastChange {

@@ -1,5 +1,5 @@
 // The builder against real esbuild on real temp projects: what it rebuilds, what it reports, what it serves.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { type EncodedSourceMap, originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -103,6 +103,26 @@ describe('Builder: what a change rebuilds', () => {
     );
     expect((await h.rebuild({ 'tsconfig.json': 'change' })).map((e) => e.kind)).toEqual(['js']);
     expect(await h.body('/src/main.ts')).toContain('"b"');
+  });
+
+  it('builds again, a bounded number of times, while a file it read is written during the build', async () => {
+    const h = await harness();
+    await h.body('/src/main.ts');
+    const before = h.builder.stats().builds;
+    // A save landing while esbuild runs leaves an mtime later than the build's start: what a file read
+    // half-written looks like afterwards. A future mtime stands for one that keeps being written.
+    saveFile(h.root, 'src/value.ts', "export const value: string = 'three';\n");
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(path.join(h.root, 'src/value.ts'), later, later);
+    await h.rebuild({ 'src/value.ts': 'change' });
+    expect(h.builder.stats().builds - before).toBe(3);
+    expect(await h.body('/src/main.ts')).toContain('"three"');
+
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(path.join(h.root, 'src/value.ts'), past, past);
+    saveFile(h.root, 'src/shared.ts', "export const shared = 'shared-3';\n");
+    await h.rebuild({ 'src/shared.ts': 'change' });
+    expect(h.builder.stats().builds - before).toBe(4); // written before the build: one build
   });
 
   it('joins rebuilds asked for while one is queued: a burst gives one build', async () => {

@@ -1,7 +1,7 @@
 // `devpush` runs the CLI that scripts/build.js bundles into dist/cli/ (a few files instead of ~140: most of a
 // cold start was Node loading them). These tests hold what that bundle must keep true: bin runs it and no
-// file of dist/src; the watcher's thread starts from it and sees a save; the published package carries
-// every file of it; and it imports no package a user's `npm install` leaves out (devDependencies).
+// file of dist/src; the watcher, in its thread or on the main one, starts from it and sees a save; the
+// published package carries every file of it; and it imports no package a user's `npm install` leaves out.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -10,9 +10,10 @@ import path from 'node:path';
 import { init, parse } from 'es-module-lexer';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { routePath } from '../../src/protocol.js';
+import { MAIN_THREAD_LIMIT } from '../../src/watch/thread-choice.js';
 import type { WatchStats } from '../../src/watch/watcher.js';
 import { killAll, startCli, type CliRun } from '../helpers/cli.js';
-import { copyFixture, REPO_ROOT, removeTempProjects } from '../helpers/fixture.js';
+import { copyFixture, REPO_ROOT, removeTempProjects, tempProject } from '../helpers/fixture.js';
 
 const BUNDLE = path.join(REPO_ROOT, 'dist/cli');
 const PROBE = path.join(REPO_ROOT, 'test/helpers/loaded-scripts.mjs');
@@ -36,6 +37,13 @@ async function watchStats(run: CliRun): Promise<WatchStats> {
   return ((await response.json()) as { watch: WatchStats }).watch;
 }
 
+/** A page and more files than the watcher keeps on the main thread, so it runs in its own thread. */
+function bigFolder(): string {
+  const files: Record<string, string> = { 'index.html': '<!doctype html><title>big</title><p>big</p>\n' };
+  for (let i = 0; i <= MAIN_THREAD_LIMIT; i++) files[`notes/${i}.txt`] = `${i}\n`;
+  return tempProject(files);
+}
+
 function bundleFiles(): string[] {
   return readdirSync(BUNDLE).filter((name) => name.endsWith('.js'));
 }
@@ -44,11 +52,12 @@ describe('the bundled CLI', () => {
   it('is what bin/devpush.js runs, in both threads: a page is served, no file of dist/src is loaded', async () => {
     // The probe is preloaded into the watcher's thread too, so the log holds what both threads loaded.
     const log = path.join(os.tmpdir(), `devpush-bundle-loaded-${process.pid}.log`);
-    const run = await serve([copyFixture('site')], { NODE_OPTIONS: `--import=${PROBE}`, DEVPUSH_LOADED_LOG: log });
+    const run = await serve([bigFolder()], { NODE_OPTIONS: `--import=${PROBE}`, DEVPUSH_LOADED_LOG: log });
     const response = await fetch(run.url);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain(routePath('client'));
     await expect.poll(async () => (await watchStats(run)).ready, { timeout: 15_000, interval: 50 }).toBe(true);
+    expect((await watchStats(run)).thread).toBe('worker');
     const ours = readFileSync(log, 'utf8')
       .split('\n')
       .filter((url) => url.startsWith('file://') && !url.includes('/node_modules/') && !url.includes('/test/'));
@@ -58,11 +67,14 @@ describe('the bundled CLI', () => {
     expect(ours.filter((url) => url.includes('/dist/src/'))).toEqual([]);
   });
 
-  it('starts the watcher in its thread from the bundle, and the thread sees a save', async () => {
-    const root = copyFixture('site');
+  it.each([
+    ['a big folder, in its own thread', 'worker', bigFolder],
+    ['a small folder, on the main thread (a lazily loaded chunk)', 'main', () => copyFixture('site')],
+  ] as const)('watches %s from the bundle and sees a save', async (_, thread, folder) => {
+    const root = folder();
     const run = await serve([root]);
     await expect.poll(async () => (await watchStats(run)).ready, { timeout: 15_000, interval: 50 }).toBe(true);
-    expect((await watchStats(run)).thread).toBe('worker');
+    expect((await watchStats(run)).thread).toBe(thread);
     writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>saved</title><p>saved</p>\n');
     await expect
       .poll(async () => (await watchStats(run)).changeSets, { timeout: 15_000, interval: 50 })
