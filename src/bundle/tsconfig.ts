@@ -23,7 +23,15 @@ interface TsconfigFile {
  * Null when there is none (esbuild then uses its defaults).
  */
 export function tsconfigFor(file: string, root: string): string | null {
-  const nearest = nearestTsconfig(path.dirname(file), root);
+  return governingTsconfig(file, root, walkUpForTsconfig);
+}
+
+function governingTsconfig(
+  file: string,
+  root: string,
+  nearestFrom: (dir: string, root: string) => string | null,
+): string | null {
+  const nearest = nearestFrom(path.dirname(file), root);
   if (!nearest) return null;
   const config = readTsconfig(nearest);
   if (!config?.references?.length || covers(nearest, config, file)) return nearest;
@@ -35,7 +43,23 @@ export function tsconfigFor(file: string, root: string): string | null {
   return nearest;
 }
 
+/**
+ * Per folder, for the module side (which calls `forgetTsconfigs` when a tsconfig appears, changes or goes):
+ * every module of a folder asks the same walk (a thousand stats for a thousand modules).
+ */
+const nearestByFolder = new Map<string, string | null>();
+
 function nearestTsconfig(dir: string, root: string): string | null {
+  const key = `${root}\0${dir}`;
+  let found = nearestByFolder.get(key);
+  if (found === undefined) {
+    found = walkUpForTsconfig(dir, root);
+    nearestByFolder.set(key, found);
+  }
+  return found;
+}
+
+function walkUpForTsconfig(dir: string, root: string): string | null {
   for (let current = dir; ; current = path.dirname(current)) {
     const candidate = path.join(current, 'tsconfig.json');
     if (isFile(candidate)) return candidate;
@@ -115,6 +139,7 @@ const remembered = new Map<string, ModuleCompilerOptions | null>();
 
 export function forgetTsconfigs(): void {
   remembered.clear();
+  nearestByFolder.clear();
 }
 
 /** Whether a file is one of the configs `compilerOptionsFor` reads (tsconfig.app.json too). */
@@ -132,7 +157,7 @@ export function compilerOptionsFor(file: string, root: string): ModuleCompilerOp
 }
 
 function readCompilerOptions(file: string, root: string): ModuleCompilerOptions | null {
-  const configFile = tsconfigFor(file, root);
+  const configFile = governingTsconfig(file, root, nearestTsconfig);
   const config = configFile ? (readTsconfig(configFile) as { compilerOptions?: unknown } | null) : null;
   const options = config?.compilerOptions;
   if (!configFile || typeof options !== 'object' || options === null) return null;

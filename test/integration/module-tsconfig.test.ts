@@ -34,4 +34,23 @@ describe('a tsconfig that changes under a running server', () => {
     expect(code('/src/main.tsx')).toContain('createElement("main"');
     expect(modules.server.versionOf('/src/main.tsx')).not.toBe(before);
   });
+
+  it('takes a tsconfig added in a subfolder for the modules under it, and only them', async () => {
+    const root = tempProject({
+      'tsconfig.json': tsconfig('h'),
+      'src/main.tsx': "import { View } from './ui/view';\nexport const page = <main><View /></main>;\n",
+      'src/ui/view.tsx': 'export const View = () => <p>view</p>;\n',
+    });
+    const modules = await modulesOf(root);
+    await modules.server.crawl('/src/main.tsx');
+    const code = (url: string) => modules.server.state(url)?.good?.code ?? '';
+    expect(code('/src/ui/view.tsx')).toContain('h("p"');
+
+    const added = path.join(root, 'src/ui/tsconfig.json');
+    writeFileSync(added, tsconfig('createElement'));
+    await modules.server.handle([[added, 'add']]);
+
+    expect(code('/src/ui/view.tsx')).toContain('createElement("p"');
+    expect(code('/src/main.tsx')).toContain('h("main"');
+  });
 });
