@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/load.js';
 import type { Logger } from '../../src/log.js';
 import { type DevServer, startDevServer } from '../../src/server/server.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { gotoConnected, launchBrowser } from '../helpers/browser.js';
 import { saveFile } from '../helpers/build.js';
 import { copyFixture, removeTempProjects } from '../helpers/fixture.js';
 
@@ -47,8 +47,7 @@ async function open(): Promise<{ page: Page; console: string[]; errors: string[]
   const errors: string[] = [];
   page.on('console', (message) => console.push(message.text()));
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(server.url);
-  await page.waitForFunction(() => window.__devpush?.state === 'up', undefined, POLL);
+  await gotoConnected(page, server.url);
   await expect.poll(() => text(page, '#worker'), POLL).not.toBe('waiting');
   // A mark the page keeps until it reloads.
   await page.evaluate(() => Object.assign(window, { notReloaded: true }));

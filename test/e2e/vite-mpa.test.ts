@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type DevServer } from '../../src/index.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { gotoConnected, launchBrowser } from '../helpers/browser.js';
 import { saveFile } from '../helpers/build.js';
 import { copyFixture, removeTempProjects } from '../helpers/fixture.js';
 
@@ -32,8 +32,7 @@ afterAll(async () => {
 async function open(urlPath: string): Promise<Page> {
   const page = await browser.newPage();
   pages.push(page);
-  await page.goto(new URL(urlPath, server.url).href);
-  await page.waitForFunction(() => window.__devpush?.state === 'up', undefined, POLL);
+  await gotoConnected(page, new URL(urlPath, server.url).href);
   return page;
 }
 

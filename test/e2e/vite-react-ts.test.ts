@@ -6,7 +6,7 @@ import { resolveConfig } from '../../src/config/load.js';
 import type { Logger } from '../../src/log.js';
 import { type DevServer, startDevServer } from '../../src/server/server.js';
 import { copyAppFixture } from '../helpers/app-fixture.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { gotoConnected, launchBrowser } from '../helpers/browser.js';
 import { saveFile } from '../helpers/build.js';
 import { removeTempProjects } from '../helpers/fixture.js';
 
@@ -30,8 +30,7 @@ beforeAll(async () => {
   server = await startDevServer(await resolveConfig({ root, server: { port: 0 } }), log);
   page = await browser.newPage();
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(server.url);
-  await page.waitForFunction(() => window.__devpush?.state === 'up', undefined, POLL);
+  await gotoConnected(page, server.url);
   // The first page pre-bundles react and react-dom: seconds on a loaded machine.
   await page.waitForSelector('h1', POLL);
 }, 120_000);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type DevServer } from '../../src/index.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { gotoConnected, launchBrowser } from '../helpers/browser.js';
 import { saveFile } from '../helpers/build.js';
 import { copyFixture, removeTempProjects } from '../helpers/fixture.js';
 
@@ -37,8 +37,7 @@ async function open(hash = ''): Promise<{ page: Page; errors: string[] }> {
   pages.push(page);
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(new URL(`/${hash}`, server.url).href);
-  await page.waitForFunction(() => window.__devpush?.state === 'up', undefined, POLL);
+  await gotoConnected(page, new URL(`/${hash}`, server.url).href);
   return { page, errors };
 }
 

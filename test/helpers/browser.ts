@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /**
  * Switches for headless Chromium on these machines (DESIGN §7): without the background-networking ones
@@ -34,4 +34,10 @@ export async function launchBrowser(
       await browser.close();
     },
   };
+}
+
+/** Opens `url` in `page` and waits until its devpush client is connected, so every later save reaches it live. */
+export async function gotoConnected(page: Page, url: string, timeout = 15_000): Promise<void> {
+  await page.goto(url);
+  await page.waitForFunction(() => window.__devpush?.state === 'up', undefined, { timeout });
 }
