@@ -55,7 +55,8 @@ export function createSettle(
       writers.grew(file, stats, change.firstAt) || (writers.isWriter(file) && Date.now() - change.lastAt < stillMs);
     const look = await index.look(file, { force, allowEmpty, quick: event === 'touch', stillMs, growing });
     if (look === 'writing' || look === 'empty') {
-      writers.sign(file);
+      // An emptied file may hold its change; growth seen only against the first event's stat may not.
+      writers.sign(file, look === 'empty' || undefined);
       return WAIT;
     }
     if (look === 'not-a-file') return SKIP;

@@ -35,6 +35,8 @@ interface Habit {
   lookedAt: number;
   /** The last stat was taken at the burst's first event (`noticed`), not by a look. */
   noticed: boolean;
+  /** The current run of signs may hold the file's change past the burst's max wait (`mayHold`). */
+  outlasts: boolean;
 }
 
 /**
@@ -72,22 +74,30 @@ export class WriterHabits {
 
   /**
    * A writer still going (a sign within its quiet time) may hold its change past the burst's max wait,
-   * up to `writerMaxWaitMs` in all; one caught writing once and quiet since goes out with its burst.
+   * up to `writerMaxWaitMs` in all; one caught writing once and quiet since goes out with its burst, and
+   * so does one known only from the stat at its first event (in a checkout of many files, that is the
+   * checkout's process paused between creating a file and writing it, not a slow writer).
    */
   mayHold(file: string): boolean {
     const habit = this.habits.get(file);
-    if (!habit || !this.isWriter(file)) return false;
+    if (!habit?.outlasts || !this.isWriter(file)) return false;
     const now = this.now();
     return now - habit.signAt < this.stillMs(file, 0) && now - habit.since < this.options.writerMaxWaitMs;
   }
 
-  /** A look found the file empty, or written a moment ago. */
-  sign(file: string): void {
+  /**
+   * A look found the file empty, or written a moment ago. `outlasts`: whether this sign lets the file hold
+   * its change past the burst's max wait; unset keeps what the current run of signs already says.
+   */
+  sign(file: string, outlasts?: boolean): void {
     const habit = this.habitOf(file);
     const now = this.now();
     if (!this.isWriter(file)) {
       habit.since = now;
       habit.gapMs = 0;
+      habit.outlasts = outlasts ?? true;
+    } else if (outlasts) {
+      habit.outlasts = true;
     }
     habit.signAt = now;
   }
@@ -126,7 +136,7 @@ export class WriterHabits {
     habit.mtimeMs = stats.mtimeMs;
     habit.lookedAt = this.now();
     if (!changed) return false;
-    this.sign(file);
+    this.sign(file, !sinceNotice);
     if (pause > 0 && pause < this.options.writerMaxStillMs) habit.gapMs = Math.max(habit.gapMs, pause);
     return true;
   }
@@ -138,7 +148,16 @@ export class WriterHabits {
   private habitOf(file: string): Habit {
     let habit = this.habits.get(file);
     if (!habit) {
-      habit = { signAt: 0, since: 0, gapMs: 0, size: -1, mtimeMs: 0, lookedAt: -Infinity, noticed: false };
+      habit = {
+        signAt: 0,
+        since: 0,
+        gapMs: 0,
+        size: -1,
+        mtimeMs: 0,
+        lookedAt: -Infinity,
+        noticed: false,
+        outlasts: false,
+      };
       this.habits.set(file, habit);
     }
     return habit;

@@ -57,6 +57,20 @@ describe('WriterHabits', () => {
     expect(habits.isWriter('a')).toBe(true);
   });
 
+  it('lets a writer known only from its first event wait its quiet time, never hold past the burst', () => {
+    let now = 1000;
+    const habits = new WriterHabits(OPTIONS, () => now);
+    habits.noticed('a', stat(0, 998)); // a checkout paused between creating the file and writing it
+    now = 1040;
+    expect(habits.grew('a', stat(563, 1020), 1000)).toBe(true);
+    habits.sign('a'); // the look's verdict ("writing") keeps the sign's strength
+    expect(habits.stillMs('a', 3)).toBe(60);
+    expect(habits.mayHold('a')).toBe(false);
+    now = 1050;
+    expect(habits.grew('a', stat(900, 1048), 1000)).toBe(true); // growth between two looks: a slow writer
+    expect(habits.mayHold('a')).toBe(true);
+  });
+
   it('does not take a normal save caught between two of its write calls at its first event for a writer', () => {
     let now = 1000;
     const habits = new WriterHabits(OPTIONS, () => now);
