@@ -30,6 +30,12 @@ export interface ModuleRecord {
 }
 
 const records = new Map<string, ModuleRecord>();
+/**
+ * Every URL a module instance ran from, without its `t` param. A versioned URL names bytes, so a save
+ * that puts a file back as it was (an undo) names a URL the page already ran: the browser's module map
+ * would hand back that old instance without running it.
+ */
+const ranFrom = new Set<string>();
 /** The newest version the server named for each path (an update may name modules this page never ran). */
 const versions = new Map<string, string>();
 
@@ -54,7 +60,20 @@ export function startRecord(url: string, imports: Record<string, string>): Modul
     pruners: [],
   };
   records.set(path, record);
+  ranFrom.add(withoutForce(url));
   return record;
+}
+
+/** Whether some instance of this page already ran from `url` (its `t` param aside). */
+export function hasRunFrom(url: string): boolean {
+  return ranFrom.has(withoutForce(url));
+}
+
+/** A URL without the `t` param an update adds to run a module again (path and other params as they are). */
+export function withoutForce(url: string): string {
+  const parsed = new URL(url, location.href);
+  parsed.searchParams.delete('t');
+  return parsed.pathname + parsed.search;
 }
 
 export function getRecord(path: string): ModuleRecord | undefined {

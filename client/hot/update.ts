@@ -12,6 +12,7 @@ import { dropListenersOf, emit } from './events.js';
 import {
   forgetRecord,
   getRecord,
+  hasRunFrom,
   importersIndex,
   type ModuleRecord,
   rememberVersion,
@@ -198,15 +199,10 @@ function urlFor(path: string, record: ModuleRecord | undefined, force = true): s
   const [file, query] = path.split('?');
   const params = [...(query ? [query] : []), ...(asImport ? [IMPORT_PARAM] : [])].map((param) => `${param}&`).join('');
   const url = version ? `${file}?${params}v=${version}` : path;
-  // Both sides normalised alike (URLSearchParams writes a bare `import` as `import=`).
-  if (!force || !record || stripT(record.url) !== stripT(url)) return url;
+  // The URL the module runs from now, or one it ran from before (a save undone): the browser would hand
+  // back that instance without running it, so the import gets a fresh `t`.
+  if (!force || !record || !hasRunFrom(url)) return url;
   return `${url}${url.includes('?') ? '&' : '?'}t=${++forced}`;
-}
-
-function stripT(url: string): string {
-  const parsed = new URL(url, location.href);
-  parsed.searchParams.delete('t');
-  return parsed.pathname + parsed.search;
 }
 
 async function pruneIfOrphan(path: string): Promise<void> {

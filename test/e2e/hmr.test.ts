@@ -71,6 +71,25 @@ describe('module HMR in Chromium (vanilla TypeScript)', { timeout: 90_000 }, () 
     expect(loads()).toBe(1);
   });
 
+  it('runs a save that puts a module back as it was (an undo), in place, though its URL ran before', async () => {
+    const { root, page, loads } = await open();
+    const fs = await import('node:fs');
+    const original = fs.readFileSync(`${root}/src/self.ts`, 'utf8');
+    const originalLabel = fs.readFileSync(`${root}/src/label.ts`, 'utf8');
+    saveFile(root, 'src/self.ts', original.replace('self-1', 'self-2'));
+    await expect.poll(() => text(page, '#self'), POLL).toBe('self-2');
+    saveFile(root, 'src/self.ts', original);
+    await expect.poll(() => text(page, '#self'), POLL).toBe('self-1');
+    expect(await text(page, '#runs')).toBe('3');
+    // The same through a boundary: the accepted dep comes back to bytes the page loaded with.
+    saveFile(root, 'src/label.ts', "export const label: string = 'label-2';\n");
+    await expect.poll(() => text(page, '#dep'), POLL).toBe('label-2');
+    saveFile(root, 'src/label.ts', originalLabel);
+    await expect.poll(() => text(page, '#dep'), POLL).toBe('label-1');
+    expect(await kept(page)).toBe('page state');
+    expect(loads()).toBe(1);
+  });
+
   it('hands a change to the importer that accepts it (a boundary), without reloading', async () => {
     const { root, page, loads } = await open();
     saveFile(root, 'src/label.ts', "export const label: string = 'label-2';\n");
