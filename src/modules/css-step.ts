@@ -8,7 +8,7 @@
 import path from 'node:path';
 import type { Metafile, Plugin } from 'esbuild';
 import { classExports, scopeCssModule } from './css-modules.js';
-import type { StepContext, TransformStep } from './steps.js';
+import type { ModuleInput, StepContext, TransformStep } from './steps.js';
 import { esbuildService } from '../esbuild.js';
 
 const CSS_MODULE = /\.module\.css$/i;
@@ -32,14 +32,30 @@ function rebaseUrls(root: string): Plugin {
   };
 }
 
+/** What only a bundle can do: inline an `@import`, rebase a `url()` (or an `image-set()` string). */
+const NEEDS_BUNDLE = /@import|url\(|image-set\(/i;
+
 /**
  * The stylesheet with its `@import`s inlined and its `url()`s rebased, and the files it was made from.
  * A CSS module is bundled as plain CSS (its `:global`, `composes` and `@value` kept for postcss-modules).
+ * A stylesheet with nothing to inline or rebase is only transformed (lowered for the target, printed the
+ * same way): a build with the rebasing plugin costs 3–7 ms here against 1 ms, on every save of it.
  */
-export async function bundleCss(file: string, context: StepContext): Promise<{ css: string; inputs: string[] }> {
+export async function bundleCss(input: ModuleInput, context: StepContext): Promise<{ css: string; inputs: string[] }> {
+  if (!NEEDS_BUNDLE.test(input.code)) {
+    const result = await esbuildService.use((esbuild) =>
+      esbuild.transform(input.code, {
+        loader: 'css',
+        sourcefile: path.relative(context.root, input.file).split(path.sep).join('/'),
+        target: context.config.build.target as string | string[],
+        logLevel: 'silent',
+      }),
+    );
+    return { css: result.code, inputs: [] };
+  }
   const result = await esbuildService.use((esbuild) =>
     esbuild.build({
-      entryPoints: [file],
+      entryPoints: [input.file],
       absWorkingDir: context.root,
       bundle: true,
       write: false,
@@ -52,7 +68,7 @@ export async function bundleCss(file: string, context: StepContext): Promise<{ c
     }),
   );
   const css = result.outputFiles.find((output) => output.path.endsWith('.css'))?.text ?? '';
-  return { css: stripFileComments(css), inputs: importedFiles(result.metafile, file, context.root) };
+  return { css: stripFileComments(css), inputs: importedFiles(result.metafile, input.file, context.root) };
 }
 
 /** The module the page runs: its style owned by the hot runtime, its class names if it is a CSS module. */
@@ -85,7 +101,7 @@ export const cssStep: TransformStep = {
   name: 'css',
   applies: (input) => input.lang === 'css',
   async transform(input, context) {
-    const bundled = await bundleCss(input.file, context);
+    const bundled = await bundleCss(input, context);
     const options = context.config.css.modules;
     if (!CSS_MODULE.test(input.file) || !options) {
       const code = cssModuleCode(input.url, context.hotUrl, bundled.css, null);

@@ -37,7 +37,7 @@ export const inlineStep: TransformStep = {
       throw new Error(`${input.url}?inline: only stylesheets can be inlined; use ?raw for text`);
     // As Vite gives it: one string with the `@import`s inlined and `url()`s pointing at served paths
     // (a CSS module's classes scoped, as they would be applied).
-    const { css, inputs } = await bundleCss(input.file, context);
+    const { css, inputs } = await bundleCss(input, context);
     const options = context.config.css.modules;
     if (!/\.module\.css$/i.test(input.file) || !options) return { ...exportDefault(input, css), inputs };
     const scoped = await scopeCssModule(css, input.file, context.root, options);

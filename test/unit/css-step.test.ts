@@ -88,6 +88,21 @@ describe('CSS step on the css-imports fixture', () => {
     expect(module.card).toBe((module.default as Record<string, string>).card);
   });
 
+  it('gives a stylesheet with nothing to inline or rebase the same text as the bundle would, with no inputs', async () => {
+    const project = copyFixture('css-imports');
+    const { writeFileSync } = await import('node:fs');
+    const rules =
+      '.plain {\n  color: rgb(4, 5, 6);\n  & .inner { margin: 0 }\n}\n@media (width >= 600px) { .plain { color: red } }\n';
+    writeFileSync(path.join(project, 'src/plain.css'), rules);
+    // The comment's `url(` sends the second file down the bundling path; esbuild drops the comment.
+    writeFileSync(path.join(project, 'src/bundled.css'), `/* url( */\n${rules}`);
+    const plain = await transform(project, '/src/plain.css');
+    const bundled = await transform(project, '/src/bundled.css');
+    expect(styleOf(plain.code)).toBe(styleOf(bundled.code));
+    expect(styleOf(plain.code)).toContain('color: rgb(4, 5, 6);');
+    expect(plain.inputs).toEqual([]);
+  });
+
   it('reports a broken stylesheet as esbuild errors (file, line, column), the shape the module server reports', async () => {
     const broken = copyFixture('css-imports');
     const { writeFileSync } = await import('node:fs');
