@@ -235,6 +235,7 @@ export class ModuleServer {
   private async apply(changes: Array<[string, string]>): Promise<ModuleOutcome> {
     const outcome: ModuleOutcome = { claimed: new Set(), changed: [], modules: [], reload: null, styles: [] };
     const changedUrls = new Set<string>();
+    const reloads = new Map<string, { state: ModuleState; force: boolean }>();
     let added = false;
     for (const [file, event] of changes) {
       if (event === 'add' || event === 'addDir' || event === 'unlink' || event === 'unlinkDir') added = true;
@@ -260,13 +261,17 @@ export class ModuleServer {
         if (event === 'unlink' || !('file' in (await this.options.access.resolve(parseModuleId(url).path)))) {
           outcome.reload ??= `${url} was deleted or may no longer be served`;
           this.forget(url, state.file);
+          reloads.delete(url);
           continue;
         }
-        if (await loadState(state, this.context, this.transforms, file !== state.file).catch(() => false))
-          changedUrls.add(url);
-        this.afterLoad(state);
+        // An input of the module (a stylesheet it @imports) forces it: its own bytes may not have moved.
+        const force = file !== state.file || (reloads.get(url)?.force ?? false);
+        reloads.set(url, { state, force });
       }
     }
+    // All at once: esbuild transforms concurrently, and a save-all of thirty modules waited for each in turn.
+    const reloaded = await Promise.all([...reloads.values()].map(({ state, force }) => this.reload(state, force)));
+    for (const url of reloaded) if (url) changedUrls.add(url);
     // A file that appeared or went away can change what other modules' imports resolve to.
     if (added) for (const state of this.states.values()) await this.reresolve(state, changedUrls);
     await this.loadReachable([...changedUrls]);
@@ -283,6 +288,13 @@ export class ModuleServer {
       if (previous.get(url) !== version) outcome.modules.push({ path: url, version });
     outcome.styles = this.stylesOf(outcome.changed);
     return outcome;
+  }
+
+  /** Reads and transforms a module again; its URL when its code or what its imports resolve to moved. */
+  private async reload(state: ModuleState, force: boolean): Promise<string | null> {
+    const moved = await loadState(state, this.context, this.transforms, force).catch(() => false);
+    this.afterLoad(state);
+    return moved ? state.url : null;
   }
 
   private stylesOf(changed: string[]): ModuleStyle[] {

@@ -132,6 +132,27 @@ describe('modules served one by one', () => {
     expect(probe.kinds().filter((kind) => kind === 'reload')).toEqual([]);
   });
 
+  it('updates several modules saved together (transformed at once), each named with its newest version', async () => {
+    const root = tempProject(PROJECT);
+    const server = await serve(root);
+    await get(server, '/src/main.ts');
+    const probe = new WsProbe(WsProbe.url(server.url, await fetchToken(server.url)));
+    probes.push(probe);
+    await vi.waitFor(() => expect(probe.kinds()).toContain('hello'), WAIT);
+    saveFile(root, 'src/a.ts', "import { b } from './b.ts';\nexport const a = () => b;\nexport const a2 = 2;\n");
+    saveFile(root, 'src/b.ts', "import { a } from './a.js';\nexport const b = () => a;\nexport const b2 = 2;\n");
+    saveFile(root, 'src/lazy.ts', 'export const lazy = 3;\n');
+    const updates = () => probe.messages.filter((m): m is UpdateMessage => m.kind === 'update');
+    const changed = () => [...new Set(updates().flatMap((update) => update.changed))].sort();
+    await vi.waitFor(() => expect(changed()).toEqual(['/src/a.ts', '/src/b.ts', '/src/lazy.ts']), WAIT);
+    const newest = new Map(updates().flatMap((update) => update.modules.map((m) => [m.path, m.version] as const)));
+    const main = await (await get(server, '/src/main.ts')).text();
+    for (const module of ['/src/a.ts', '/src/b.ts', '/src/lazy.ts'])
+      expect(importOf(main, module)).toBe(`${module}?v=${newest.get(module)}`);
+    expect(await (await get(server, `/src/a.ts?v=${newest.get('/src/a.ts')}`)).text()).toContain('a2 = 2');
+    expect(probe.kinds().filter((kind) => kind === 'reload')).toEqual([]);
+  });
+
   it('reports a missing import and a module that fails to transform, and keeps serving', async () => {
     const root = tempProject({ ...PROJECT, 'src/lazy.ts': "import './nope.js';\nexport const lazy = 1;\n" });
     const server = await serve(root);
