@@ -78,8 +78,84 @@ async function applyFrom(changed: string[], skipSelf: boolean): Promise<HotFailu
     }
   }
   const failures: HotFailure[] = [];
-  for (const [owner, accepted] of boundaries) await runBoundary(owner, accepted, failures);
+  // In three steps, so that the new code of every boundary is fetched at once (a save-all of thirty
+  // modules waited for thirty fetches in turn): dispose what will re-run, in order; import every
+  // accepted module at its new version together; then the accept callbacks, in order.
+  const plan = [...boundaries].map(([owner, accepted]) => {
+    const record = getRecord(owner);
+    return { owner, accepted, selfCallbacks: record?.selfAccept ? [...record.selfAccept] : [] };
+  });
+  const reruns = new Map<string, Rerun>();
+  const disposed = new Set<ModuleRecord>();
+  for (const { owner, accepted } of plan) {
+    if (!getRecord(owner)) continue;
+    for (const path of accepted) if (!reruns.has(path)) reruns.set(path, await prepareRerun(path, disposed));
+  }
+  const fresh = new Map<string, ModuleNamespace | null>();
+  await Promise.all([...reruns].map(async ([path, rerun]) => fresh.set(path, await runAgain(rerun, failures))));
+  for (const { owner, accepted, selfCallbacks } of plan) callAccepts(owner, accepted, selfCallbacks, fresh, failures);
+  for (const rerun of reruns.values()) if (fresh.get(rerun.path)) await pruneDropped(rerun);
   return failures;
+}
+
+function callAccepts(
+  owner: string,
+  accepted: Set<string>,
+  selfCallbacks: Array<(module: ModuleNamespace | undefined) => void>,
+  fresh: Map<string, ModuleNamespace | null>,
+  failures: HotFailure[],
+): void {
+  const ownerRecord = getRecord(owner);
+  // A module that failed to re-run keeps the previous one in the page: this boundary has nothing new.
+  if (!ownerRecord || [...accepted].some((path) => !fresh.get(path))) return;
+  try {
+    if (accepted.has(owner)) for (const callback of selfCallbacks) callback(fresh.get(owner) ?? undefined);
+    for (const accept of ownerRecord.depAccepts) {
+      if (!accept.callback || !accept.deps.some((dep) => accepted.has(dep))) continue;
+      const modules = accept.deps.map((dep) => fresh.get(dep) ?? undefined);
+      accept.callback(accept.single ? (modules[0] as never) : modules);
+    }
+  } catch (error) {
+    fail(failures, owner, `its accept callback threw: ${describe(error)}`);
+  }
+}
+
+/** One module to run again: the instance it replaces, the URL of its new version, what it imported. */
+interface Rerun {
+  path: string;
+  before: ModuleRecord | undefined;
+  url: string;
+  oldImports: Set<string>;
+}
+
+/** Disposes what will re-run with `path` (each record once, across the update); its new URL. */
+async function prepareRerun(path: string, disposed: Set<ModuleRecord>): Promise<Rerun> {
+  const before = getRecord(path);
+  const rerun = { path, before, url: urlFor(path, before), oldImports: new Set(Object.values(before?.imports ?? {})) };
+  for (const record of rerunning(path)) {
+    if (disposed.has(record)) continue;
+    disposed.add(record);
+    await disposeRecord(record, record.disposers);
+  }
+  return rerun;
+}
+
+/** Imports the new version; on failure the old instance, which still runs, keeps its record. */
+async function runAgain(rerun: Rerun, failures: HotFailure[]): Promise<ModuleNamespace | null> {
+  try {
+    return (await import(/* @vite-ignore */ rerun.url)) as ModuleNamespace;
+  } catch (error) {
+    // Its first line may have registered a new record before it threw: the old instance still runs.
+    if (rerun.before) restoreRecord(rerun.before);
+    fail(failures, rerun.path, `it failed while re-running: ${describe(error)}`);
+    return null;
+  }
+}
+
+/** Prunes what the new version no longer imports (once nothing else imports it either). */
+async function pruneDropped(rerun: Rerun): Promise<void> {
+  const nowImported = new Set(Object.values(getRecord(rerun.path)?.imports ?? {}));
+  for (const dep of rerun.oldImports) if (!nowImported.has(dep)) await pruneIfOrphan(dep);
 }
 
 /** Walks up from `path` to the nearest accepting modules; returns why the page must reload, or null. */
@@ -119,49 +195,6 @@ function addBoundary(boundaries: Boundaries, owner: string, accepted: string): v
   const set = boundaries.get(owner);
   if (set) set.add(accepted);
   else boundaries.set(owner, new Set([accepted]));
-}
-
-async function runBoundary(owner: string, accepted: Set<string>, failures: HotFailure[]): Promise<void> {
-  const ownerRecord = getRecord(owner);
-  if (!ownerRecord) return;
-  const selfCallbacks = ownerRecord.selfAccept ? [...ownerRecord.selfAccept] : [];
-  const fresh = new Map<string, ModuleNamespace>();
-  for (const path of accepted) {
-    const module = await rerun(path, failures);
-    if (!module) return; // the page keeps the previous code; the failure is reported
-    fresh.set(path, module);
-  }
-  try {
-    if (accepted.has(owner)) for (const callback of selfCallbacks) callback(fresh.get(owner));
-    for (const accept of ownerRecord.depAccepts) {
-      if (!accept.callback || !accept.deps.some((dep) => accepted.has(dep))) continue;
-      const modules = accept.deps.map((dep) => fresh.get(dep));
-      accept.callback(accept.single ? (modules[0] as never) : modules);
-    }
-  } catch (error) {
-    fail(failures, owner, `its accept callback threw: ${describe(error)}`);
-  }
-}
-
-/** Disposes what will re-run, imports `path` at its newest version, prunes what it no longer imports. */
-async function rerun(path: string, failures: HotFailure[]): Promise<ModuleNamespace | null> {
-  const before = getRecord(path);
-  const oldImports = new Set(Object.values(before?.imports ?? {}));
-  const url = urlFor(path, before);
-  for (const record of rerunning(path)) await disposeRecord(record, record.disposers);
-  let module: ModuleNamespace;
-  try {
-    module = (await import(/* @vite-ignore */ url)) as ModuleNamespace;
-  } catch (error) {
-    // Its first line may have registered a new record before it threw: the old instance still runs.
-    if (before) restoreRecord(before);
-    fail(failures, path, `it failed while re-running: ${describe(error)}`);
-    return null;
-  }
-  const after = getRecord(path);
-  const nowImported = new Set(Object.values(after?.imports ?? {}));
-  for (const dep of oldImports) if (!nowImported.has(dep)) await pruneIfOrphan(dep);
-  return module;
 }
 
 /** `path` and every module under it whose version moved: the new instance of `path` runs their new code. */

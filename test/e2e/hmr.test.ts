@@ -98,6 +98,19 @@ describe('module HMR in Chromium (vanilla TypeScript)', { timeout: 90_000 }, () 
     expect(loads()).toBe(1);
   });
 
+  it('applies modules saved together, each at its boundary (fetched at once), without reloading', async () => {
+    const { root, page, loads } = await open();
+    const self = (await import('node:fs')).readFileSync(`${root}/src/self.ts`, 'utf8');
+    saveFile(root, 'src/label.ts', "export const label: string = 'label-3';\n");
+    saveFile(root, 'src/self.ts', self.replace('self-1', 'self-3'));
+    await expect.poll(() => text(page, '#self'), POLL).toBe('self-3');
+    await expect.poll(() => text(page, '#dep'), POLL).toBe('label-3');
+    // Disposed once before its new instance ran: the count it handed over is the one carried.
+    expect(await text(page, '#runs')).toBe('2');
+    expect(await kept(page)).toBe('page state');
+    expect(loads()).toBe(1);
+  });
+
   it('reloads exactly once when no module on the way to the page accepts the change, and says why', async () => {
     const session = await open();
     saveFile(session.root, 'src/plain.ts', "export const plain: string = 'plain-2';\n");
