@@ -224,7 +224,7 @@ function runsNewest(path: string, record: ModuleRecord): boolean {
 }
 
 /** The URL that runs `path` anew: its newest version; the same version again gets a fresh `t` so it re-runs. */
-function urlFor(path: string, record: ModuleRecord | undefined, force = true): string {
+function urlFor(path: string, record: ModuleRecord | undefined): string {
   const version = versionOf(path);
   // A CSS or JSON module runs from `?import&v=…` (without `import` the server sends the file as it is).
   const asImport = record !== undefined && new URL(record.url, location.href).searchParams.has(IMPORT_PARAM);
@@ -234,7 +234,7 @@ function urlFor(path: string, record: ModuleRecord | undefined, force = true): s
   const url = version ? `${file}?${params}v=${version}` : path;
   // The URL the module runs from now, or one it ran from before (a save undone): the browser would hand
   // back that instance without running it, so the import gets a fresh `t`.
-  if (!force || !record || !hasRunFrom(url)) return url;
+  if (!record || !hasRunFrom(url)) return url;
   return `${url}${url.includes('?') ? '&' : '?'}t=${++forced}`;
 }
 
