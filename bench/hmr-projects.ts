@@ -31,6 +31,29 @@ export function hmrProject(modules: number): Project & { leaf: string; styleshee
   return { ...ts, stylesheet: 'src/theme.css' };
 }
 
+/**
+ * Leaf `index` of the save-all project: accepts itself and shows the lowest generation that the saved
+ * leaves run, so the page shows generation n only once every one of them runs it.
+ */
+export function generationLeaf(index: number, generation: number): string {
+  return (
+    `${leafModule(index, `v${generation}`)}` +
+    'if (import.meta.hot) {\n' +
+    '  const seen = ((globalThis as { __generations?: Record<number, number> }).__generations ??= {});\n' +
+    `  seen[${index}] = ${generation};\n` +
+    "  document.getElementById('marker')!.textContent = `v${Math.min(...Object.values(seen))}`;\n" +
+    '  import.meta.hot.accept();\n}\n'
+  );
+}
+
+/** A TS page of `modules` modules whose first `saved` leaves accept themselves (a save-all edits them all). */
+export function saveAllProject(modules: number, saved: number): Project & { saved: string[] } {
+  const ts = tsProject(modules);
+  const files = Array.from({ length: saved }, (_, i) => `src/leaves/l${i}.ts`);
+  for (const [i, file] of files.entries()) ts.write(file, generationLeaf(i, 0));
+  return { ...ts, saved: files };
+}
+
 /** The packages a React project gets from the repository (pinned devDependencies of devpush). */
 const REACT_PACKAGES = ['react', 'react-dom', 'react-refresh', 'scheduler'];
 

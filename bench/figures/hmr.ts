@@ -2,13 +2,23 @@ import { BenchBrowser, type BenchPage, type PageState } from '../browser.js';
 import { preciseNow, sleep } from '../clock.js';
 import { DevpushProcess } from '../devpush.js';
 import { type Figure, measured, notAvailable, type Target } from '../figure.js';
-import { acceptingLeaf, hmrProject, markerStylesheet, reactApp, reactProject } from '../hmr-projects.js';
+import {
+  acceptingLeaf,
+  generationLeaf,
+  hmrProject,
+  markerStylesheet,
+  reactApp,
+  reactProject,
+  saveAllProject,
+} from '../hmr-projects.js';
 import { colorFor, leafModule, type Project, tsProject } from '../projects.js';
 import type { Settings } from '../settings.js';
 import { type BenchServer, ViteProcess, viteCli } from '../peers.js';
 import { hmrMemory } from './hmr-memory.js';
 
 const GROUP = 'HMR (Chromium)';
+/** Modules one save-all (a formatter, a search and replace) writes in the save-all case. */
+const SAVED_TOGETHER = 30;
 
 /** One kind of save: what edit n writes, what the page shows once it has it, and how it must get there. */
 interface Case {
@@ -46,6 +56,7 @@ function cases(): Case[] {
   const large = hmrProject(1000);
   const plain = tsProject(1000);
   const react = reactProject();
+  const together = saveAllProject(1000, SAVED_TOGETHER);
   return [
     {
       name: 'leaf HMR (self-accepting), 10 modules',
@@ -72,6 +83,16 @@ function cases(): Case[] {
       expect: 'update',
       edit: (n) => large.write(large.stylesheet, markerStylesheet(n)),
       shows: (n) => ({ color: colorFor(n) }),
+    },
+    {
+      name: `${SAVED_TOGETHER} self-accepting modules saved together, 1,000 modules`,
+      project: together,
+      peers: true,
+      expect: 'update',
+      edit: (n) => {
+        for (const [i, file] of together.saved.entries()) together.write(file, generationLeaf(i, n));
+      },
+      shows: (n) => ({ text: `v${n}` }),
     },
     {
       name: 'React component edit, state kept',
