@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { BuildResult } from 'esbuild';
 import { DevpushError, describeValue } from '../errors.js';
 import { TRANSPORT_NAMES } from '../protocol.js';
 import { resolveBuild } from './build.js';
+import { bundleConfig, importBeside } from './bundle.js';
 import { resolveCss } from './css.js';
 import { DEFAULT_ENV_PREFIXES } from './env.js';
 import { findViteConfig, readViteConfig } from './vite.js';
@@ -13,7 +13,6 @@ import { resolveProxy } from './proxy.js';
 import { CONFIG_FILE_NAMES, CONFIG_SCHEMA, DEFAULT_PORT } from './schema.js';
 import type { ResolvedConfig, UserConfig } from './types.js';
 import { isPlainObject, validateSection } from './validate.js';
-import { esbuildService } from '../esbuild.js';
 
 /** What createServer and the CLI pass in: config keys (they win over the file) plus where to look. */
 export interface InlineConfig extends UserConfig {
@@ -120,39 +119,17 @@ async function importConfig(file: string): Promise<unknown> {
   return module.default;
 }
 
-/**
- * Node 20 cannot import TypeScript, so the config is bundled by esbuild (its own relative imports
- * included, packages left external) and the result imported from a temporary file beside it: beside it so
- * that `import ... from 'devpush'` and other packages resolve from the project's node_modules.
- */
+/** A TypeScript config, bundled and imported (bundle.ts); a bundling error names the file, line and column. */
 async function importTypeScript(file: string): Promise<unknown> {
-  let result: BuildResult<{ write: false }>;
+  let code: string;
   try {
-    result = await esbuildService.use(({ build }) =>
-      build({
-        entryPoints: [file],
-        bundle: true,
-        write: false,
-        platform: 'node',
-        format: 'esm',
-        packages: 'external',
-        logLevel: 'silent',
-        target: 'node20',
-      }),
-    );
+    code = await bundleConfig(file, { packages: 'external' });
   } catch (error) {
     const first = (error as { errors?: { text: string; location?: { line: number; column: number } }[] }).errors?.[0];
     const where = first?.location ? `:${first.location.line}:${first.location.column}` : '';
     throw new DevpushError(`${path.basename(file)}${where}: ${first?.text ?? String(error)}`);
   }
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.mjs`);
-  await writeFile(temp, result.outputFiles[0]!.text);
-  try {
-    const module = (await import(pathToFileURL(temp).href)) as { default?: unknown };
-    return module.default;
-  } finally {
-    await rm(temp, { force: true });
-  }
+  return importBeside(file, code);
 }
 
 /**

@@ -2,15 +2,14 @@
 // are read, the rest (plugins first) named once at start-up. Reading it must never stop devpush from
 // starting, so every failure becomes a notice and an empty config.
 import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
 import { CONFIG_SCHEMA } from './schema.js';
 import type { UserConfig } from './types.js';
 import { isPlainObject, validateSection } from './validate.js';
-import { esbuildService } from '../esbuild.js';
+import { bundleConfig, importBeside } from './bundle.js';
 
 /** The `css.modules` options devpush applies (Vite's others, such as `getJSON`, are named as ignored). */
 const CSS_MODULE_KEYS = [
@@ -211,26 +210,11 @@ const shimPackages: Plugin = {
 };
 
 async function loadViteConfig(file: string): Promise<unknown> {
-  const result = await esbuildService.use(({ build }) =>
-    build({
-      entryPoints: [file],
-      bundle: true,
-      write: false,
-      platform: 'node',
-      format: 'esm',
-      logLevel: 'silent',
-      target: 'node20',
-      plugins: [shimPackages],
-      // CommonJS-style names some configs use; a config that declares its own keeps them (define only fills globals).
-      define: { __dirname: JSON.stringify(path.dirname(file)), __filename: JSON.stringify(file) },
-    }),
-  );
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.mjs`);
-  await writeFile(temp, result.outputFiles[0]?.text ?? '');
-  try {
-    const exported = ((await import(pathToFileURL(temp).href)) as { default?: unknown }).default;
-    return typeof exported === 'function' ? await exported({ command: 'serve', mode: 'development' }) : exported;
-  } finally {
-    await rm(temp, { force: true });
-  }
+  const code = await bundleConfig(file, {
+    plugins: [shimPackages],
+    // CommonJS-style names some configs use; a config that declares its own keeps them (define only fills globals).
+    define: { __dirname: JSON.stringify(path.dirname(file)), __filename: JSON.stringify(file) },
+  });
+  const exported = await importBeside(file, code);
+  return typeof exported === 'function' ? await exported({ command: 'serve', mode: 'development' }) : exported;
 }
