@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { CLI } from './fixture.js';
+import { afterAll, afterEach } from 'vitest';
+import { CLI, removeTempProjects } from './fixture.js';
 
 export interface CliRun {
   proc: ChildProcess;
@@ -80,4 +81,20 @@ export function runCli(
 /** Kills whatever a test left running (the afterAll safety net). */
 export function killAll(): void {
   for (const proc of running) proc.kill('SIGKILL');
+}
+
+/**
+ * The CLI runs of one test file: each stopped after its test; after the file, any child left is killed and
+ * the temporary projects removed. Call at the top of the file; push every run into the returned list.
+ */
+export function cliRunsOfThisFile(): CliRun[] {
+  const runs: CliRun[] = [];
+  afterEach(async () => {
+    await Promise.all(runs.splice(0).map((run) => run.stop()));
+  });
+  afterAll(() => {
+    killAll();
+    removeTempProjects();
+  });
+  return runs;
 }

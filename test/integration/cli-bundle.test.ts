@@ -8,23 +8,16 @@ import { builtinModules } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { init, parse } from 'es-module-lexer';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { routePath } from '../../src/protocol.js';
 import { MAIN_THREAD_LIMIT } from '../../src/watch/thread-choice.js';
 import type { WatchStats } from '../../src/watch/watcher.js';
-import { killAll, startCli, type CliRun } from '../helpers/cli.js';
-import { copyFixture, REPO_ROOT, removeTempProjects, tempProject } from '../helpers/fixture.js';
+import { cliRunsOfThisFile, startCli, type CliRun } from '../helpers/cli.js';
+import { copyFixture, REPO_ROOT, tempProject } from '../helpers/fixture.js';
 
 const BUNDLE = path.join(REPO_ROOT, 'dist/cli');
 const PROBE = path.join(REPO_ROOT, 'test/helpers/loaded-scripts.mjs');
-const runs: CliRun[] = [];
-afterEach(async () => {
-  await Promise.all(runs.splice(0).map((run) => run.stop()));
-});
-afterAll(() => {
-  killAll();
-  removeTempProjects();
-});
+const runs = cliRunsOfThisFile();
 
 async function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   const run = await startCli(['serve', ...args, '--port', '0'], { env });

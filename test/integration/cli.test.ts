@@ -2,18 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { killAll, runCli, startCli, type CliRun } from '../helpers/cli.js';
-import { copyFixture, removeTempProjects, tempProject } from '../helpers/fixture.js';
+import { describe, expect, it } from 'vitest';
+import { cliRunsOfThisFile, runCli, startCli, type CliRun } from '../helpers/cli.js';
+import { copyFixture, tempProject } from '../helpers/fixture.js';
 
-const runs: CliRun[] = [];
-afterEach(async () => {
-  await Promise.all(runs.splice(0).map((run) => run.stop()));
-});
-afterAll(() => {
-  killAll();
-  removeTempProjects();
-});
+const runs = cliRunsOfThisFile();
 
 async function serve(args: string[]): Promise<CliRun> {
   const run = await startCli(['serve', ...args]);

@@ -6,19 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { killAll, startCli, type CliRun } from '../helpers/cli.js';
-import { copyFixture, REPO_ROOT, removeTempProjects } from '../helpers/fixture.js';
+import { describe, expect, it } from 'vitest';
+import { cliRunsOfThisFile, startCli, type CliRun } from '../helpers/cli.js';
+import { copyFixture, REPO_ROOT } from '../helpers/fixture.js';
 
 const PROBE = path.join(REPO_ROOT, 'test/helpers/loaded-scripts.mjs');
-const runs: CliRun[] = [];
-afterEach(async () => {
-  await Promise.all(runs.splice(0).map((run) => run.stop()));
-});
-afterAll(() => {
-  killAll();
-  removeTempProjects();
-});
+const runs = cliRunsOfThisFile();
 
 /** Packages and Node modules an idle static server must not load. */
 const DEFERRED = [
