@@ -70,7 +70,7 @@ export function hasRunFrom(url: string): boolean {
 }
 
 /** A URL without the `t` param an update adds to run a module again (path and other params as they are). */
-export function withoutForce(url: string): string {
+function withoutForce(url: string): string {
   const parsed = new URL(url, location.href);
   parsed.searchParams.delete('t');
   return parsed.pathname + parsed.search;

@@ -4,7 +4,7 @@
 //
 // esbuild bundles the file, so `@import`s are inlined, nesting is lowered for the target, and `url()`s
 // are rewritten to URL paths from the root: in a <style> element a relative URL would resolve against
-// the page, not against the CSS file.
+// the page, not against the CSS file. A stylesheet with none of these is only transformed (`bundleCss`).
 import path from 'node:path';
 import type { Metafile, Plugin } from 'esbuild';
 import { classExports, scopeCssModule } from './css-modules.js';
