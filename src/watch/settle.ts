@@ -53,10 +53,13 @@ export function createSettle(
     // Growing since the last look, or a slow writer whose events are still coming: not done yet.
     const growing = (stats: Stats) =>
       writers.grew(file, stats, change.firstAt) || (writers.isWriter(file) && Date.now() - change.lastAt < stillMs);
+    const knownWriter = writers.isWriter(file);
     const look = await index.look(file, { force, allowEmpty, quick: event === 'touch', stillMs, growing });
     if (look === 'writing' || look === 'empty') {
+      // A known writer waiting out its quiet time shows no new sign (growth between looks signs in `grew`):
+      // counting the wait as one kept the file a writer for good once saves came every few seconds.
       // An emptied file may hold its change; growth seen only against the first event's stat may not.
-      writers.sign(file, look === 'empty' || undefined);
+      if (look === 'empty' || !knownWriter) writers.sign(file, look === 'empty' || undefined);
       return WAIT;
     }
     if (look === 'not-a-file') return SKIP;
