@@ -2,6 +2,7 @@ import { TRANSPORT_NAMES } from '../../src/protocol.js';
 import type { Rung } from '../channel-clients.js';
 import { sleep, until } from '../clock.js';
 import { DevpushProcess } from '../devpush.js';
+import { FloorServer } from '../floor.js';
 import { measured, notAvailable, single, type Figure } from '../figure.js';
 import { staticProject, stylesheet } from '../projects.js';
 import type { Settings } from '../settings.js';
@@ -21,9 +22,74 @@ const KiB = 1024;
 export async function fanout(settings: Settings): Promise<Figure[]> {
   const figures: Figure[] = [];
   for (const rung of RUNGS) {
-    for (const count of settings.fanoutClients) figures.push(...(await runCase(rung, count, settings)));
+    for (const count of settings.fanoutClients) {
+      figures.push(...(await runCase(rung, count, settings)));
+      if (rung === 'websocket') figures.push(await floorCase(count, settings));
+    }
   }
   return figures;
+}
+
+/** Clients of one rung spread over the worker processes, each connected and past its hello. */
+async function connectClients(base: string, token: string, rung: Rung, count: number) {
+  const workers = Array.from({ length: WORKERS }, () => ClientWorker.spawn());
+  const shares = workers.map((_, i) => Math.floor(count / WORKERS) + (i < count % WORKERS ? 1 : 0));
+  try {
+    const connected = await Promise.all(
+      workers.map((w, i) => w.ask({ cmd: 'connect', base, token, rung, count: shares[i]! }, 'connected', 120_000)),
+    );
+    const ok = connected.reduce((sum, c) => sum + c.ok, 0);
+    if (ok < count) throw new Error(`only ${ok} of ${count} ${rung} clients connected`);
+  } catch (error) {
+    for (const w of workers) w.stop();
+    throw error;
+  }
+  return { workers, shares };
+}
+
+/** Each client's time from `at` to having message `id` (clients that never got it are left out). */
+async function arrivals(workers: ClientWorker[], shares: number[], id: string, at: number): Promise<number[]> {
+  const replies = await Promise.all(
+    workers.map((w, i) => w.ask({ cmd: 'collect', id, expected: shares[i]! }, 'collected', 30_000)),
+  );
+  return replies.flatMap((reply) => reply.times).map((time) => time - at);
+}
+
+/**
+ * The same clients, in the same worker processes, on a bare `ws` server that writes one pre-built frame to
+ * every socket (bench/floor-server.ts): what this machine and these clients allow any server.
+ */
+async function floorCase(count: number, settings: Settings): Promise<Figure> {
+  const name = `websocket, ${count.toLocaleString('en')} clients: bare ws server, same clients (floor)`;
+  const floor = await FloorServer.start();
+  let clients: Awaited<ReturnType<typeof connectClients>> | null = null;
+  try {
+    clients = await connectClients(floor.url, 'floor', 'websocket', count);
+    await sleep(1000);
+    const perClient: number[] = [];
+    const reachAll: number[] = [];
+    let missing = 0;
+    for (let n = 1; n <= settings.broadcasts + 1; n++) {
+      const { id, at } = await floor.broadcast(n);
+      const latencies = await arrivals(clients.workers, clients.shares, id, at);
+      await sleep(300); // as devpush's case is paced by its file edits
+      if (n === 1) continue; // warm-up
+      missing += count - latencies.length;
+      perClient.push(...latencies);
+      reachAll.push(Math.max(...latencies));
+    }
+    const reach = summarize(reachAll);
+    return measured(GROUP, name, 'ms', perClient, {
+      note: `p99 ${round(summarize(perClient).p99)} ms · reach all p50 ${round(reach.p50)} ms · missed ${missing}`,
+      detail: { reachAllMs: reach, missedDeliveries: missing },
+      samples: undefined,
+    });
+  } catch (error) {
+    return notAvailable(GROUP, name, 'ms', `failed: ${(error as Error).message.split('\n')[0]}`);
+  } finally {
+    for (const w of clients?.workers ?? []) w.stop();
+    floor.stop();
+  }
 }
 
 async function runCase(rung: Rung, count: number, settings: Settings): Promise<Figure[]> {
@@ -45,15 +111,9 @@ async function runCase(rung: Rung, count: number, settings: Settings): Promise<F
     await server.watcherReady(site);
     await sleep(500);
     const baseline = (await server.memory())!;
-    for (let i = 0; i < WORKERS; i++) workers.push(ClientWorker.spawn());
-    const shares = workers.map((_, i) => Math.floor(count / WORKERS) + (i < count % WORKERS ? 1 : 0));
-    const connected = await Promise.all(
-      workers.map((w, i) =>
-        w.ask({ cmd: 'connect', base: server.url, token, rung, count: shares[i]! }, 'connected', 120_000),
-      ),
-    );
-    const ok = connected.reduce((sum, c) => sum + c.ok, 0);
-    if (ok < count) throw new Error(`only ${ok} of ${count} ${rung} clients connected`);
+    const clients = await connectClients(server.url, token, rung, count);
+    const { shares } = clients;
+    workers.push(...clients.workers);
     await sleep(1000);
     const loaded = (await server.memory())!;
 
@@ -75,16 +135,11 @@ async function runCase(rung: Rung, count: number, settings: Settings): Promise<F
       );
       for (const id of timing.messages) seen.add(id);
       const id = timing.messages[0]!;
-      const times = (
-        await Promise.all(
-          workers.map((w, i) => w.ask({ cmd: 'collect', id, expected: shares[i]! }, 'collected', 30_000)),
-        )
-      ).flatMap((reply) => reply.times);
+      const latencies = await arrivals(workers, shares, id, timing.builtAt);
       // chokidar drops a second change of one file within 50 ms of the first: space the edits.
       await sleep(300);
       if (n === 1) continue; // warm-up
-      missing += count - times.length;
-      const latencies = times.map((at) => at - timing.builtAt);
+      missing += count - latencies.length;
       perClient.push(...latencies);
       reachAll.push(Math.max(...latencies));
       cpu.push(timing.publishCpuUs / 1000);
