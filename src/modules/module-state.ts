@@ -69,6 +69,24 @@ export class TransformCache {
   }
 }
 
+/** How long a module that had bytes and reads empty is given before empty is taken as its content (ms). */
+export const EMPTY_RECHECK_MS = 50;
+const EMPTY_HASH = sha('');
+
+/**
+ * The module's bytes. Read synchronously: a source file is small, and the promise API's four thread-pool
+ * trips (open, stat, read, close) cost more than the read itself, on every save and for every module of a
+ * first load. A module that had bytes and reads empty may have been caught between a save's truncation and
+ * its write (an identical save made during module work, which the watcher then drops as unchanged, so
+ * nothing would ask again): it is read once more after a moment, and only then taken as emptied.
+ */
+async function readSource(state: ModuleState): Promise<Buffer> {
+  const source = readFileSync(state.file);
+  if (source.length > 0 || state.sourceHash === null || state.sourceHash === EMPTY_HASH) return source;
+  await new Promise((resolve) => setTimeout(resolve, EMPTY_RECHECK_MS));
+  return readFileSync(state.file);
+}
+
 function sha(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
@@ -91,9 +109,7 @@ export async function loadState(
   // Other files are only their URL to the page (their bytes are never read here), unless asked as text,
   // or as `?url`, whose module follows the file's bytes so a save reaches the importers that accept it.
   const asText = state.query === 'raw' || state.query === 'inline' || state.query === 'url';
-  // Read synchronously: a source file is small, and the promise API's four thread-pool trips (open, stat,
-  // read, close) cost more than the read itself, on every save and for every module of a first load.
-  const source = state.lang === 'asset' && !asText ? Buffer.from(state.url) : readFileSync(state.file);
+  const source = state.lang === 'asset' && !asText ? Buffer.from(state.url) : await readSource(state);
   const sourceHash = sha(source);
   if (!force && sourceHash === state.sourceHash && (state.good || state.problems)) return false;
   state.sourceHash = sourceHash;
