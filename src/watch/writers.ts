@@ -53,23 +53,35 @@ export class WriterHabits {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Whether the file showed signs of slow writing recently. */
+  /**
+   * Whether the file showed signs of slow writing recently. A sign known only from the stat at a burst's
+   * first event lasts as long as the wait it asks for, not `writerMemoryMs`: on a loaded machine an ordinary
+   * save's writer is often descheduled between truncating the file and writing it, and remembering that
+   * made the next seconds of saves wait as a slow writer's. A slow writer shows itself again (it grows
+   * between two looks), and that sign is remembered.
+   */
   isWriter(file: string): boolean {
     const habit = this.habits.get(file);
-    return habit !== undefined && habit.signAt > 0 && this.now() - habit.signAt < this.options.writerMemoryMs;
+    if (habit === undefined || habit.signAt <= 0) return false;
+    const memory = habit.outlasts ? this.options.writerMemoryMs : this.quietMs(habit);
+    return this.now() - habit.signAt < memory;
+  }
+
+  /** Quiet time this file needs before its bytes are taken as final. */
+  stillMs(file: string, normalMs: number): number {
+    const habit = this.habits.get(file);
+    return habit && this.isWriter(file) ? this.quietMs(habit) : normalMs;
   }
 
   /**
-   * Quiet time this file needs before its bytes are taken as final. Only pauses seen in its mtimes
-   * count: its events' gaps also hold the watcher's own delays, which grow with the machine's load.
+   * A writer's quiet time. Only pauses seen in its mtimes count: its events' gaps also hold the watcher's
+   * own delays, which grow with the machine's load.
    */
-  stillMs(file: string, normalMs: number): number {
-    if (!this.isWriter(file)) return normalMs;
-    const gap = this.habits.get(file)?.gapMs ?? 0;
+  private quietMs(habit: Habit): number {
     // A loaded machine stalls the writer between its chunks too, beyond any pause its mtimes showed so
     // far: the same factor the burst quiet time takes (a slow save split in two under load otherwise).
     const busy = this.options.busyFactor?.() ?? 1;
-    return Math.min(this.options.writerMaxStillMs, Math.max(this.options.writerStillMs, 2 * gap) * busy);
+    return Math.min(this.options.writerMaxStillMs, Math.max(this.options.writerStillMs, 2 * habit.gapMs) * busy);
   }
 
   /**

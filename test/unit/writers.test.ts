@@ -71,6 +71,20 @@ describe('WriterHabits', () => {
     expect(habits.mayHold('a')).toBe(true);
   });
 
+  it('forgets a writer known only from its first event once its wait is over: the next save is an ordinary one', () => {
+    let now = 1000;
+    const habits = new WriterHabits(OPTIONS, () => now);
+    habits.noticed('a', stat(0, 999)); // truncated, and its writer descheduled before it wrote (a loaded machine)
+    now = 1030;
+    expect(habits.grew('a', stat(440, 1008), 1000)).toBe(true); // written 9 ms later: this save waits
+    expect(habits.stillMs('a', 3)).toBe(60);
+    now = 1089;
+    expect(habits.isWriter('a')).toBe(true);
+    now = 1090;
+    expect(habits.isWriter('a')).toBe(false);
+    expect(habits.stillMs('a', 3)).toBe(3);
+  });
+
   it('does not take a normal save caught between two of its write calls at its first event for a writer', () => {
     let now = 1000;
     const habits = new WriterHabits(OPTIONS, () => now);
