@@ -12,7 +12,9 @@ execFileSync(process.execPath, [path.join(root, 'scripts/build.js')], { stdio: '
 
 const outdir = path.join(root, 'dist/bench');
 await build({
-  entryPoints: ['index.ts', 'fanout-worker.ts', 'floor-server.ts', 'profile-top.ts'].map((file) => path.join(root, 'bench', file)),
+  entryPoints: ['index.ts', 'fanout-worker.ts', 'floor-server.ts', 'hmr-floor-server.ts', 'profile-top.ts'].map(
+    (file) => path.join(root, 'bench', file),
+  ),
   outdir,
   bundle: true,
   platform: 'node',

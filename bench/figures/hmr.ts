@@ -1,6 +1,7 @@
 import { BenchBrowser, type BenchPage, type PageState } from '../browser.js';
 import { preciseNow, sleep } from '../clock.js';
 import { DevpushProcess } from '../devpush.js';
+import { HmrFloorProcess } from '../floor.js';
 import { type Figure, measured, notAvailable, type Target } from '../figure.js';
 import {
   acceptingLeaf,
@@ -33,6 +34,8 @@ interface Case {
   shows(n: number): { text?: string; color?: string };
   /** Whether peers are measured on it too (a React project needs a framework plugin under Vite). */
   peers: boolean;
+  /** Whether the HMR floor (bench/hmr-floor-server.ts) is measured on it too. */
+  floor?: boolean;
 }
 
 /** A server under measurement: devpush, or a peer measured in the same run (peers.ts). */
@@ -43,6 +46,10 @@ interface Contender {
 }
 
 const DEVPUSH: Contender = { suffix: '', start: (root) => DevpushProcess.start(root) };
+const FLOOR: Contender = {
+  suffix: ': a bare HMR server, same browser (floor)',
+  start: (root) => HmrFloorProcess.start(root),
+};
 
 /** Vite, when the person running the bench pointed at an install of it. */
 function vitePeer(): Contender | string {
@@ -71,6 +78,7 @@ function cases(): Case[] {
       target: { stat: 'p50', max: 8 },
       project: large,
       peers: true,
+      floor: true,
       expect: 'update',
       edit: (n) => large.write(large.leaf, acceptingLeaf(`v${n}`)),
       shows: (n) => ({ text: `v${n}` }),
@@ -130,8 +138,8 @@ export async function hmr(settings: Settings): Promise<Figure[]> {
   const contenders = typeof peer === 'string' ? [DEVPUSH] : [DEVPUSH, peer];
   try {
     for (const c of cases()) {
-      for (const who of contenders) {
-        if (who !== DEVPUSH && !c.peers) continue;
+      for (const who of c.floor ? [...contenders, FLOOR] : contenders) {
+        if (who !== DEVPUSH && who !== FLOOR && !c.peers) continue;
         figures.push(
           await runCase(browser, c, who, settings).catch((error: Error) =>
             notAvailable(
