@@ -153,7 +153,7 @@ export async function hmr(settings: Settings): Promise<Figure[]> {
         );
       }
     }
-    for (const who of contenders) figures.push(await coldStart(browser, who, settings));
+    for (const who of [...contenders, FLOOR]) figures.push(await coldStart(browser, who, settings));
     figures.push(...(await hmrMemory(browser, settings)));
     for (const figure of figures) if (figure.na) console.log(`\n  ${figure.name}: ${figure.na}`);
   } finally {
