@@ -153,6 +153,7 @@ export async function hmr(settings: Settings): Promise<Figure[]> {
         );
       }
     }
+    figures.push(await reloadFloor(browser, settings));
     for (const who of [...contenders, FLOOR]) figures.push(await coldStart(browser, who, settings));
     figures.push(...(await hmrMemory(browser, settings)));
     for (const figure of figures) if (figure.na) console.log(`\n  ${figure.name}: ${figure.na}`);
@@ -205,6 +206,40 @@ async function runCase(browser: BenchBrowser, c: Case, who: Contender, settings:
       ...(target && { target }),
       detail: { browser: browser.version, navigations },
     });
+  } finally {
+    await page?.close();
+    await server.stop();
+  }
+}
+
+/**
+ * The floor of a full reload of the 1,000-module page: the page reloaded with nothing changed, so every
+ * module comes from the browser's cache (devpush serves them as immutable) and only the document is asked
+ * for. What is left is Chromium running a thousand module scripts again, which no server can save it.
+ */
+async function reloadFloor(browser: BenchBrowser, settings: Settings): Promise<Figure> {
+  const name = 'full reload, 1,000 modules, nothing changed: the browser alone (floor)';
+  const project = tsProject(1000);
+  const server = await DevpushProcess.start(project.root);
+  let page: BenchPage | null = null;
+  try {
+    page = await browser.open(server.url, 120_000);
+    let shown = await page.waitUntilReady((s) => s.text === 'v0', 60_000);
+    const samples: number[] = [];
+    for (let n = 1; n <= settings.warmup + settings.edits; n++) {
+      const before = shown.state.navigationStart;
+      const reloaded = page.waitFor((s) => s.navigationStart !== before && s.text === 'v0', `reload ${n} to show`);
+      const reloadAt = preciseNow();
+      // Reloaded from a timer: an evaluate that navigates while it runs may fail with the old page's context.
+      await page.page.evaluate(() => void setTimeout(() => location.reload(), 0));
+      shown = await reloaded;
+      if (n > settings.warmup) samples.push(shown.state.at - reloadAt);
+      await page.waitUntilReady((s) => s.text === 'v0');
+      await sleep(settings.pauseMs);
+    }
+    return measured(GROUP, name, 'ms', samples, { detail: { browser: browser.version } });
+  } catch (error) {
+    return notAvailable(GROUP, name, 'ms', `failed: ${(error as Error).message.split('\n')[0]}`);
   } finally {
     await page?.close();
     await server.stop();
