@@ -3,7 +3,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { preciseNow, within } from './clock.js';
 import type { FloorCommand, FloorReply } from './floor-server.js';
-import type { HmrFloorReply } from './hmr-floor-server.js';
 import type { BenchServer } from './peers.js';
 
 // Floors: the least any server does for a figure, measured with the same clients in the same run, so a
@@ -13,6 +12,28 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const SCRIPT = path.join(here, 'floor-server.js');
 const HMR_SCRIPT = path.join(here, 'hmr-floor-server.js');
 
+/** A floor's script in a child process, once it says it listens on `port` (its first message). */
+async function forkListening(
+  script: string,
+  args: string[],
+  what: string,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(script, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await within(
+    10_000,
+    `${what} to listen`,
+    new Promise<number>((resolve) =>
+      child.on('message', (reply: { type: string; port?: number }) => {
+        if (reply.type === 'listening' && reply.port) resolve(reply.port);
+      }),
+    ),
+  ).catch((error: Error) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
+  return { child, url: `http://127.0.0.1:${port}/` };
+}
+
 /** The fan-out figure's floor (bench/floor-server.ts) in its own process, as devpush runs in its own. */
 export class FloorServer {
   private constructor(
@@ -21,15 +42,8 @@ export class FloorServer {
   ) {}
 
   static async start(): Promise<FloorServer> {
-    const child = fork(SCRIPT, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const port = await within(
-      10_000,
-      'the floor server to listen',
-      new Promise<number>((resolve) =>
-        child.on('message', (reply: FloorReply) => reply.type === 'listening' && resolve(reply.port)),
-      ),
-    );
-    return new FloorServer(child, `http://127.0.0.1:${port}/`);
+    const { child, url } = await forkListening(SCRIPT, [], 'the floor server');
+    return new FloorServer(child, url);
   }
 
   /** Writes message `n` to every socket; resolves with its id and when the writes began. */
@@ -61,13 +75,8 @@ export class HmrFloorProcess implements BenchServer {
 
   static async start(root: string): Promise<HmrFloorProcess> {
     const spawnedAt = preciseNow();
-    const child = fork(HMR_SCRIPT, [root], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const port = await within(
-      10_000,
-      'the HMR floor server to listen',
-      new Promise<number>((resolve) => child.on('message', (reply: HmrFloorReply) => resolve(reply.port))),
-    );
-    return new HmrFloorProcess(child, `http://127.0.0.1:${port}/`, spawnedAt);
+    const { child, url } = await forkListening(HMR_SCRIPT, [root], 'the HMR floor server');
+    return new HmrFloorProcess(child, url, spawnedAt);
   }
 
   /** Its watch is set up before it listens. */

@@ -135,11 +135,11 @@ export async function hmr(settings: Settings): Promise<Figure[]> {
   const figures: Figure[] = [];
   const peer = vitePeer();
   if (typeof peer === 'string') console.log(`\n  HMR peers: ${peer}`);
-  const contenders = typeof peer === 'string' ? [DEVPUSH] : [DEVPUSH, peer];
+  const peers = typeof peer === 'string' ? [] : [peer];
   try {
     for (const c of cases()) {
-      for (const who of c.floor ? [...contenders, FLOOR] : contenders) {
-        if (who !== DEVPUSH && who !== FLOOR && !c.peers) continue;
+      const measuredOn = [DEVPUSH, ...(c.peers ? peers : []), ...(c.floor ? [FLOOR] : [])];
+      for (const who of measuredOn) {
         figures.push(
           await runCase(browser, c, who, settings).catch((error: Error) =>
             notAvailable(
@@ -154,7 +154,7 @@ export async function hmr(settings: Settings): Promise<Figure[]> {
       }
     }
     figures.push(await reloadFloor(browser, settings));
-    for (const who of [...contenders, FLOOR]) figures.push(await coldStart(browser, who, settings));
+    for (const who of [DEVPUSH, ...peers, FLOOR]) figures.push(await coldStart(browser, who, settings));
     figures.push(...(await hmrMemory(browser, settings)));
     for (const figure of figures) if (figure.na) console.log(`\n  ${figure.name}: ${figure.na}`);
   } finally {

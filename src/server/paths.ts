@@ -116,7 +116,7 @@ export class FileAccess {
     const inside = await this.containing(file);
     if (inside === null) return { status: 403, reason: 'Refused: outside the served folder.' };
     if (this.denied(inside)) return { status: 403, reason: 'Refused: dotfiles and secrets are never served.' };
-    const stats = statSync(file, { throwIfNoEntry: false }) ?? null;
+    const stats = statOrNull(file);
     if (stats?.isDirectory()) {
       const index = await this.resolve(path.posix.join(urlPath, 'index.html'));
       return 'file' in index ? { ...index, index: true } : index;
@@ -130,6 +130,15 @@ export class FileAccess {
     for (const dir of await this.rootReal) {
       if (isInside(dir, file)) return path.relative(dir, file);
     }
+    return null;
+  }
+}
+
+/** The file's stats, or null when it cannot be stat'ed (gone since its realpath, no permission). */
+function statOrNull(file: string): Stats | null {
+  try {
+    return statSync(file);
+  } catch {
     return null;
   }
 }

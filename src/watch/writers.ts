@@ -35,7 +35,10 @@ interface Habit {
   lookedAt: number;
   /** The last stat was taken at the burst's first event (`noticed`), not by a look. */
   noticed: boolean;
-  /** The current run of signs may hold the file's change past the burst's max wait (`mayHold`). */
+  /**
+   * The current run of signs is more than the stat at a burst's first event: it may hold the file's change
+   * past the burst's max wait (`mayHold`), and it is remembered for `writerMemoryMs` (`isWriter`).
+   */
   outlasts: boolean;
 }
 

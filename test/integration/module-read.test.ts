@@ -11,21 +11,29 @@ import { removeTempProjects, tempProject } from '../helpers/fixture.js';
 
 afterAll(removeTempProjects);
 
-async function moduleServer(root: string): Promise<ModuleServer> {
+/** A project whose main module imports src/value.ts, crawled by the module server itself. */
+async function crawledProject(): Promise<{ modules: ModuleServer; file: string }> {
+  const root = tempProject({
+    'src/main.ts': "import { value } from './value.ts';\nconsole.log(value);\n",
+    'src/value.ts': "export const value: string = 'one';\n",
+  });
   const config = await resolveConfig({ root, logLevel: 'silent' });
   const access = new FileAccess({ root, allow: [], deny: [] });
-  return new ModuleServer({ root, config, access, hotUrl: '/__devpush/hot.js', onProblems() {}, onNotice() {} });
+  const modules = new ModuleServer({
+    root,
+    config,
+    access,
+    hotUrl: '/__devpush/hot.js',
+    onProblems() {},
+    onNotice() {},
+  });
+  await modules.crawl('/src/main.ts');
+  return { modules, file: path.join(root, 'src/value.ts') };
 }
 
 describe('module reads during a save', () => {
   it('reads a module caught between a save truncating it and writing it again once more, not as empty', async () => {
-    const root = tempProject({
-      'src/main.ts': "import { value } from './value.ts';\nconsole.log(value);\n",
-      'src/value.ts': "export const value: string = 'one';\n",
-    });
-    const file = path.join(root, 'src/value.ts');
-    const modules = await moduleServer(root);
-    await modules.crawl('/src/main.ts');
+    const { modules, file } = await crawledProject();
     expect(modules.state('/src/value.ts')?.good?.code).toContain('"one"');
 
     // A save (truncate, then write) whose writer pauses between the two, read by the module side in between.
@@ -36,13 +44,7 @@ describe('module reads during a save', () => {
   });
 
   it('takes a module emptied for good as empty, after one more look', async () => {
-    const root = tempProject({
-      'src/main.ts': "import './value.ts';\n",
-      'src/value.ts': "export const value = 'one';\n",
-    });
-    const file = path.join(root, 'src/value.ts');
-    const modules = await moduleServer(root);
-    await modules.crawl('/src/main.ts');
+    const { modules, file } = await crawledProject();
     writeFileSync(file, '');
     await modules.handle([[file, 'change']]);
     expect(modules.state('/src/value.ts')?.good?.code).not.toContain('one');
