@@ -64,6 +64,11 @@ export interface CoalesceOptions {
    * not one per file (ms).
    */
   followUpMs: number;
+  /**
+   * Files are seen each on its own timer (polling): a lone file may be the first of several saved together,
+   * so it waits the burst quiet time too.
+   */
+  filesSeenApart?: boolean;
   /** A factor for the burst quiet time, read when a burst starts: writers stall longer on a busy machine. */
   busyFactor?: () => number;
   /** Longest a burst is held after its first event, so an endless stream still moves (ms). */
@@ -163,7 +168,8 @@ export class Coalescer {
       this.burstQuiet = this.options.burstQuietMs * (this.options.busyFactor?.() ?? 1);
     }
     this.lastEventAt = at;
-    const quiet = this.pending.size > 1 || this.followsAnother ? this.burstQuiet : this.options.quietMs;
+    const mayGrow = this.pending.size > 1 || this.followsAnother || this.options.filesSeenApart === true;
+    const quiet = mayGrow ? this.burstQuiet : this.options.quietMs;
     this.setQuietTimer(quiet);
     this.maxTimer ??= setTimeout(() => {
       this.maxTimer = null;

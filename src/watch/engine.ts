@@ -51,13 +51,14 @@ export const DEFAULT_COALESCE: CoalesceOptions = {
 };
 
 /**
- * Polling sees each file on its own timer, so two files saved together are seen up to an interval
- * apart, and a file's mtime is the only sign that it is still being written.
+ * Polling sees each file on its own timer, so two files saved together are seen up to an interval apart,
+ * later still when the stats queue behind other work on a busy machine: every burst waits two intervals
+ * (scaled by the load) for its other files. A file's mtime is the only sign that it is still being written.
  */
 function pollingTuning(interval: number): Partial<CoalesceOptions & SettleOptions> {
   return {
-    quietMs: interval,
-    burstQuietMs: Math.max(DEFAULT_COALESCE.burstQuietMs, interval * 1.5),
+    filesSeenApart: true,
+    burstQuietMs: Math.max(DEFAULT_COALESCE.burstQuietMs, interval * 2),
     stillMs: Math.min(interval, 50),
   };
 }

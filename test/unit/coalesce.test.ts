@@ -193,6 +193,18 @@ describe('Coalescer', () => {
     ]);
   });
 
+  it('gives a lone file the burst quiet time when files are seen apart (polling)', async () => {
+    const { sets, coalescer } = setup({ quietMs: 5, burstQuietMs: 100, filesSeenApart: true });
+    coalescer.add('change', '/site/a.css');
+    await vi.advanceTimersByTimeAsync(60); // b's poll comes most of an interval later
+    expect(sets).toHaveLength(0);
+    coalescer.add('change', '/site/b.html');
+    await vi.advanceTimersByTimeAsync(99);
+    expect(sets).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sets.map((set) => set.size)).toEqual([2]);
+  });
+
   it('scales the burst quiet time by the busy factor read when the burst starts', async () => {
     // 10 ms × 20 = 200 ms of quiet once the burst holds two files.
     const { sets, coalescer: slow } = setup({ quietMs: 5, burstQuietMs: 10, busyFactor: () => 20 });
