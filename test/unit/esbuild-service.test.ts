@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EsbuildService } from '../../src/esbuild.js';
 
 const TS = 'const answer: number = 42;\nexport { answer };\n';
@@ -23,9 +23,23 @@ async function transformed(service: EsbuildService, code = TS): Promise<string> 
   return (await service.use((esbuild) => esbuild.transform(code, { loader: 'ts' }))).code;
 }
 
+// esbuild's service is one per process: a test's service left running (with a short idle time) would stop
+// it under the next test's call. Each test's services are stopped before the next starts, pass or fail.
+const made: EsbuildService[] = [];
+function newService(idleStopMs: number): EsbuildService {
+  const created = new EsbuildService(idleStopMs);
+  made.push(created);
+  return created;
+}
+afterEach(async () => {
+  for (const each of made.splice(0)) {
+    await vi.waitFor(() => expect(each.stopIfIdle() || !each.stats().running).toBe(true), { timeout: 10_000 });
+  }
+});
+
 describe('EsbuildService', () => {
   it('stops the service after an idle while, and the next transform starts it again', async () => {
-    const service = new EsbuildService(30);
+    const service = newService(30);
     expect(await transformed(service)).toContain('const answer = 42');
     expect(esbuildChildren()).toBe(1);
     await vi.waitFor(() => expect(service.stats()).toEqual({ running: false, idleStops: 1 }), { timeout: 5000 });
@@ -37,7 +51,7 @@ describe('EsbuildService', () => {
   });
 
   it('never stops the service under a call in flight', async () => {
-    const service = new EsbuildService(60_000);
+    const service = newService(60_000);
     await transformed(service); // the service is up
     const inFlight = transformed(service);
     expect(service.stopIfIdle()).toBe(false);
@@ -47,22 +61,24 @@ describe('EsbuildService', () => {
 
   it('settles every transform started around idle stops', async () => {
     // An idle time of 1 ms: stops fall between the transforms, some of which start right as one fires.
-    const service = new EsbuildService(1);
+    const service = newService(1);
     const results: Promise<string>[] = [];
     for (let i = 0; i < 40; i++) {
       results.push(transformed(service, `export const v${i}: number = ${i};`));
       await new Promise((resolve) => setTimeout(resolve, i % 4));
-      if (i % 5 === 0) await results[i];
+      if (i % 5 === 0) {
+        // Every fifth: let everything settle and the stop fire, then start the next call right after it.
+        await Promise.all(results);
+        await vi.waitFor(() => expect(service.stats().running).toBe(false), { timeout: 5000 });
+      }
     }
     const codes = await Promise.all(results);
     expect(codes).toEqual(codes.map((_, i) => expect.stringContaining(`export const v${i} = ${i}`)));
-    expect(service.stats().idleStops).toBeGreaterThan(0);
-    // esbuild's service is one per process: let this one's last stop happen before the next test starts.
-    await vi.waitFor(() => expect(service.stats().running).toBe(false), { timeout: 5000 });
+    expect(service.stats().idleStops).toBeGreaterThanOrEqual(8);
   });
 
   it('keeps the service up while a context is held, and stops it after the release', async () => {
-    const service = new EsbuildService(60_000);
+    const service = newService(60_000);
     const release = service.hold();
     await transformed(service);
     expect(service.stopIfIdle()).toBe(false);
@@ -72,7 +88,7 @@ describe('EsbuildService', () => {
   });
 
   it('counts a failed call as settled', async () => {
-    const service = new EsbuildService(60_000);
+    const service = newService(60_000);
     await expect(transformed(service, 'const = ;')).rejects.toThrow(/Transform failed/);
     expect(service.stopIfIdle()).toBe(true);
     expect(await transformed(service)).toContain('const answer = 42');
