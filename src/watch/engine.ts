@@ -51,14 +51,15 @@ export const DEFAULT_COALESCE: CoalesceOptions = {
 };
 
 /**
- * Polling sees each file on its own timer, so two files saved together are seen up to an interval apart,
- * later still when the stats queue behind other work on a busy machine: every burst waits two intervals
- * (scaled by the load) for its other files. A file's mtime is the only sign that it is still being written.
+ * Polling stats each file on its own timer, and a poll can fall between two writes of one save: the file
+ * written second is then seen a whole interval after the first, later still on a busy machine. So every
+ * polled burst waits an interval and a half (scaled by the load) for the rest of its files. A file's mtime
+ * is the only sign that it is still being written.
  */
 function pollingTuning(interval: number): Partial<CoalesceOptions & SettleOptions> {
   return {
     filesSeenApart: true,
-    burstQuietMs: Math.max(DEFAULT_COALESCE.burstQuietMs, interval * 2),
+    burstQuietMs: Math.max(DEFAULT_COALESCE.burstQuietMs, interval * 1.5),
     stillMs: Math.min(interval, 50),
   };
 }
