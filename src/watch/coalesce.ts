@@ -65,10 +65,11 @@ export interface CoalesceOptions {
    */
   followUpMs: number;
   /**
-   * Files are seen each on its own timer (polling): a lone file may be the first of several saved together,
-   * so it waits the burst quiet time too.
+   * Set when files are polled, each on its own timer, this often (ms). A poll can fall between two writes
+   * of one save and see the second file an interval after the first, so every burst, a lone file's too,
+   * waits this long plus the burst quiet time.
    */
-  filesSeenApart?: boolean;
+  pollIntervalMs?: number;
   /** A factor for the burst quiet time, read when a burst starts: writers stall longer on a busy machine. */
   busyFactor?: () => number;
   /** Longest a burst is held after its first event, so an endless stream still moves (ms). */
@@ -165,10 +166,11 @@ export class Coalescer {
     if (this.events++ === 0) {
       this.firstEventAt = at;
       this.followsAnother = at - this.lastFlushAt < this.options.followUpMs;
-      this.burstQuiet = this.options.burstQuietMs * (this.options.busyFactor?.() ?? 1);
+      this.burstQuiet =
+        (this.options.pollIntervalMs ?? 0) + this.options.burstQuietMs * (this.options.busyFactor?.() ?? 1);
     }
     this.lastEventAt = at;
-    const mayGrow = this.pending.size > 1 || this.followsAnother || this.options.filesSeenApart === true;
+    const mayGrow = this.pending.size > 1 || this.followsAnother || this.options.pollIntervalMs !== undefined;
     const quiet = mayGrow ? this.burstQuiet : this.options.quietMs;
     this.setQuietTimer(quiet);
     this.maxTimer ??= setTimeout(() => {

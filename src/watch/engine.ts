@@ -52,16 +52,12 @@ export const DEFAULT_COALESCE: CoalesceOptions = {
 
 /**
  * Polling stats each file on its own timer, and a poll can fall between two writes of one save: the file
- * written second is then seen a whole interval after the first, later still on a busy machine. So every
- * polled burst waits an interval and a half (scaled by the load) for the rest of its files. A file's mtime
- * is the only sign that it is still being written.
+ * written second is then seen a whole interval after the first, later still when the poll comes late on a
+ * busy machine. So every polled burst waits an interval, plus half of one times the load factor, for the
+ * rest of its files. A file's mtime is the only sign that it is still being written.
  */
 function pollingTuning(interval: number): Partial<CoalesceOptions & SettleOptions> {
-  return {
-    filesSeenApart: true,
-    burstQuietMs: Math.max(DEFAULT_COALESCE.burstQuietMs, interval * 1.5),
-    stillMs: Math.min(interval, 50),
-  };
+  return { pollIntervalMs: interval, burstQuietMs: interval / 2, stillMs: Math.min(interval, 50) };
 }
 
 const EVENTS: readonly FileEvent[] = ['add', 'change', 'unlink', 'addDir', 'unlinkDir'];

@@ -193,13 +193,14 @@ describe('Coalescer', () => {
     ]);
   });
 
-  it('gives a lone file the burst quiet time when files are seen apart (polling)', async () => {
-    const { sets, coalescer } = setup({ quietMs: 5, burstQuietMs: 100, filesSeenApart: true });
+  it('holds a lone polled file an interval plus the burst quiet time (times the load) for the rest of its save', async () => {
+    // 100 ms + 50 ms × 2: b's poll fell between the two writes, so b is seen an interval (and a bit) after a.
+    const { sets, coalescer } = setup({ quietMs: 5, burstQuietMs: 50, pollIntervalMs: 100, busyFactor: () => 2 });
     coalescer.add('change', '/site/a.css');
-    await vi.advanceTimersByTimeAsync(60); // b's poll comes most of an interval later
+    await vi.advanceTimersByTimeAsync(120);
     expect(sets).toHaveLength(0);
     coalescer.add('change', '/site/b.html');
-    await vi.advanceTimersByTimeAsync(99);
+    await vi.advanceTimersByTimeAsync(199);
     expect(sets).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(1);
     expect(sets.map((set) => set.size)).toEqual([2]);
