@@ -18,6 +18,8 @@ export interface StartOptions {
   /** Start with `--inspect` so the bench can collect garbage and profile (figures that read memory). */
   inspect?: boolean;
   extraArgs?: string[];
+  /** Environment variables besides the bench's own (`DEVPUSH_POLLING: '1'`). */
+  env?: Record<string, string>;
 }
 
 const live = new Set<ChildProcess>();
@@ -44,7 +46,7 @@ export class DevpushProcess {
       process.execPath,
       [...nodeArgs, CLI, 'serve', root, '--port', '0', ...(options.extraArgs ?? [])],
       {
-        env: { ...process.env, NO_COLOR: '1' },
+        env: { ...process.env, NO_COLOR: '1', ...options.env },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

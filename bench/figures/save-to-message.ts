@@ -15,16 +15,26 @@ interface Case {
   project: Project;
   /** A source entry to request once, so devpush has built it before the edits. */
   entry?: string;
+  /** Environment of the devpush process (polling is chosen by DEVPUSH_POLLING). */
+  env?: Record<string, string>;
   edit(n: number): void;
 }
 
 function cases(): Case[] {
   const site = staticProject();
+  const polled = staticProject();
   const small = tsProject(10);
   const large = tsProject(1000);
   return [
     { name: 'CSS', project: site, edit: (n) => site.write('style.css', stylesheet(n)) },
     { name: 'HTML', project: site, edit: (n) => site.write('index.html', staticPage(`v${n}`)) },
+    {
+      // Watching by polling (every 100 ms, the default): what a WSL Windows drive or a network mount gets.
+      name: 'CSS, polled',
+      project: polled,
+      env: { DEVPUSH_POLLING: '1' },
+      edit: (n) => polled.write('style.css', stylesheet(n)),
+    },
     {
       name: 'TS entry, 10 modules',
       project: small,
@@ -79,7 +89,7 @@ export async function saveToMessage(settings: Settings): Promise<Figure[]> {
 }
 
 async function runCase(c: Case, settings: Settings): Promise<Figure[]> {
-  const server = await DevpushProcess.start(c.project.root, { inspect: settings.profile });
+  const server = await DevpushProcess.start(c.project.root, { inspect: settings.profile, env: c.env });
   try {
     const token = await server.token();
     const offered = await server.offeredRungs();
