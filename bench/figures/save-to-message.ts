@@ -17,6 +17,11 @@ interface Case {
   entry?: string;
   /** Environment of the devpush process (polling is chosen by DEVPUSH_POLLING). */
   env?: Record<string, string>;
+  /**
+   * A random extra pause between edits up to this long (ms): a polled file is seen at its timer's next
+   * tick, and edits a fixed pause apart would all land at one phase of it.
+   */
+  jitterMs?: number;
   edit(n: number): void;
 }
 
@@ -33,6 +38,7 @@ function cases(): Case[] {
       name: 'CSS, polled',
       project: polled,
       env: { DEVPUSH_POLLING: '1' },
+      jitterMs: 100,
       edit: (n) => polled.write('style.css', stylesheet(n)),
     },
     {
@@ -138,7 +144,7 @@ async function runCase(c: Case, settings: Settings): Promise<Figure[]> {
           broadcast.get(rung)!.push(arrival.at - timing.builtAt);
         }
       }
-      await sleep(settings.pauseMs);
+      await sleep(settings.pauseMs + Math.random() * (c.jitterMs ?? 0));
     }
     if (settings.profile) await server.saveProfile(`save-to-message-${c.name}`);
     for (const l of listeners.values()) l.probe.close();
