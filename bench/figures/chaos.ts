@@ -84,8 +84,7 @@ async function oneRound(
     await truth.opened;
     const client = new ChaosClient(proxy.url, rung, token);
     stops.push(() => client.stop());
-    client.start(null);
-    await until(10_000, `the ${rung} client to connect`, () => (client.connections > 0 ? true : undefined));
+    await client.start();
     await sleep(100);
     const cutter = cutEvery50To500ms(proxy);
     for (let i = 0; i < MESSAGES; i++) {

@@ -1,7 +1,7 @@
-// A channel client for chaos tests: like the browser client it reconnects after every cut with the
-// cursor of the last message it read (a fresh connection, not a continuation), continues a stream at
-// its byte cap and a poll after each answer, and on `resync` does what a page's reload does: starts
-// again from the server's current id. It records every replayable message exactly as it arrived (no
+// A channel client for chaos tests: like a tab it starts from the cursor in its page, reconnects after
+// every cut with the cursor of the last message it read (a fresh connection, not a continuation),
+// continues a stream at its byte cap and a poll after each answer, and on `resync` does what a page's
+// reload does: loads the page again and starts from its cursor. It records every replayable message exactly as it arrived (no
 // client-side dedupe), so a duplicate or a gap the server sends shows.
 import http from 'node:http';
 import WebSocket from 'ws';
@@ -28,6 +28,7 @@ export class ChaosClient {
   readonly log: string[] = [];
   private cursor: string | null = null;
   private stopped = false;
+  private reloading = false;
   private close: () => void = () => {};
 
   constructor(
@@ -36,8 +37,9 @@ export class ChaosClient {
     private token: string,
   ) {}
 
-  start(cursor: string | null): void {
-    this.cursor = cursor;
+  /** Loads the page (its cursor, its client script's token) and connects, as a tab opened now does. */
+  async start(): Promise<void> {
+    await this.loadPage();
     this.open(false);
   }
 
@@ -48,6 +50,11 @@ export class ChaosClient {
 
   get lastId(): string | null {
     return this.received.at(-1)?.id ?? null;
+  }
+
+  /** The rung and the newest of what happened, for a failure's message. */
+  describe(): string {
+    return `${this.rung} client, ${this.reloads} reloads, ${this.connections} connections: ${this.log.slice(-40).join(' ')}`;
   }
 
   private url(continued: boolean): URL {
@@ -63,7 +70,7 @@ export class ChaosClient {
   }
 
   private open(continued: boolean): void {
-    if (this.stopped) return;
+    if (this.stopped || this.reloading) return;
     this.log.push(`open(${continued ? 'c' : ''}${this.cursor?.split('.')[1]})`);
     this.connections++;
     if (this.rung === 'websocket') this.openSocket();
@@ -77,6 +84,8 @@ export class ChaosClient {
     }
     if (!UNSTORED.has(message.kind)) this.received.push(message);
     else if (message.kind === 'hello') this.log.push(`hello(${eventId?.split('.')[1]})`);
+    // As the page's client does (client/cursor.ts): a start without a cursor takes the hello's.
+    if (message.kind === 'hello' && this.cursor === null) this.cursor = message.id;
     // The HTTP rungs' frame ids are the resume points (hello's is the cursor we came with).
     if (eventId !== null) this.cursor = eventId;
     else if (!UNSTORED.has(message.kind)) this.cursor = message.id;
@@ -84,14 +93,26 @@ export class ChaosClient {
 
   /**
    * What a page's reload does (after a resync, or a 401: the server restarted with a new token): fetch
-   * the page, start from the cursor in its tag, with the token of its client script.
+   * the page, start from the cursor in its tag, with the token of its client script. One at a time, as a
+   * page reloads once however many connections tell it to.
    */
   private async reload(): Promise<void> {
+    if (this.reloading) return;
     this.reloads++;
+    this.log.push('reload');
     this.close();
-    const stopped = this.stopped;
-    this.stopped = true;
-    for (;;) {
+    this.reloading = true;
+    try {
+      await this.loadPage();
+    } finally {
+      this.reloading = false;
+    }
+    this.open(false);
+  }
+
+  /** The page's cursor and its client script's token; tried again while the server is away. */
+  private async loadPage(): Promise<void> {
+    while (!this.stopped) {
       try {
         const page = await (await fetch(this.base)).text();
         const client = await (await fetch(new URL('/__devpush/client.js', this.base))).text();
@@ -100,13 +121,11 @@ export class ChaosClient {
         if (cursor && token) {
           this.cursor = cursor;
           this.token = token;
-          break;
+          return;
         }
       } catch {}
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    this.stopped = stopped;
-    this.open(false);
   }
 
   private openSocket(): void {

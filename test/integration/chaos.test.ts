@@ -91,25 +91,24 @@ describe.each(TRANSPORT_NAMES)('the %s rung under random cuts', (rung) => {
     await truth.opened;
     const client = new ChaosClient(proxy.url, rung, token);
     cleanups.push(() => client.stop());
-    client.start(null);
-    await vi.waitFor(() => expect(client.connections).toBeGreaterThan(0));
+    await client.start();
     await sleep(100);
     const cutter = chaos(proxy);
     await burst(server, root);
     const customs = () => truth.changes().filter((m) => m.kind === 'custom').length;
     await vi.waitFor(() => expect(customs()).toBe(MESSAGES), { timeout: 20_000, interval: 50 });
     const last = () => truth.changes().at(-1)?.id;
-    await vi.waitFor(() => expect(client.lastId).toBe(last()), { timeout: 30_000, interval: 50 });
+    await vi.waitFor(() => expect(client.lastId, client.describe()).toBe(last()), { timeout: 30_000, interval: 50 });
     const cuts = cutter.stop();
     expect(cuts).toBeGreaterThan(3);
     expect(client.reloads).toBe(0);
     const got = ids(client.received);
     const want = ids(truth.changes());
     // Named first, so a failure says what went wrong before the long diff.
-    expect({
-      missing: want.filter((id) => !got.includes(id)),
-      duplicated: got.filter((id, i) => got.indexOf(id) !== i),
-    }).toEqual({ missing: [], duplicated: [] });
+    expect(
+      { missing: want.filter((id) => !got.includes(id)), duplicated: got.filter((id, i) => got.indexOf(id) !== i) },
+      client.describe(),
+    ).toEqual({ missing: [], duplicated: [] });
     expect(got).toEqual(want);
     expect(truth.changes().some((m) => m.kind === 'reload')).toBe(true);
   });
@@ -126,10 +125,8 @@ it('reloads each page once when the server restarts in the middle of a burst', {
   cleanups.push(() => proxy.close());
   const token = await fetchToken(base);
   const clients = TRANSPORT_NAMES.map((rung) => new ChaosClient(proxy.url, rung, token));
-  for (const client of clients) {
-    cleanups.push(() => client.stop());
-    client.start(null);
-  }
+  for (const client of clients) cleanups.push(() => client.stop());
+  await Promise.all(clients.map((client) => client.start()));
   await sleep(200);
   for (let i = 0; i < 200; i++) server.send('chaos', i);
   await server.close();
@@ -139,14 +136,15 @@ it('reloads each page once when the server restarts in the middle of a burst', {
   const truth = new WsProbe(WsProbe.url(base, await fetchToken(base)));
   cleanups.push(() => truth.close());
   await truth.opened;
-  for (const client of clients) await vi.waitFor(() => expect(client.reloads).toBe(1), { timeout: 20_000 });
+  for (const client of clients)
+    await vi.waitFor(() => expect(client.reloads, client.describe()).toBe(1), { timeout: 20_000 });
   for (let i = 200; i < 400; i++) server.send('chaos', i);
   await vi.waitFor(() => expect(truth.changes()).toHaveLength(200), { timeout: 20_000 });
   const after = ids(truth.changes());
   for (const client of clients) {
-    await vi.waitFor(() => expect(client.lastId).toBe(after.at(-1)), { timeout: 20_000 });
+    await vi.waitFor(() => expect(client.lastId, client.describe()).toBe(after.at(-1)), { timeout: 20_000 });
     const bootId = after[0]!.split('.')[0]!;
     expect(ids(client.received).filter((id) => id.startsWith(`${bootId}.`))).toEqual(after);
-    expect(client.reloads).toBe(1);
+    expect(client.reloads, client.describe()).toBe(1);
   }
 });
