@@ -177,7 +177,9 @@ describe('no-op saves', () => {
   it('reports a same-bytes rewrite right after a change: a rebuild may have read it truncated', async () => {
     const site = await watchedSite({ 'index.html': PAGE, 'style.css': 'h1 { color: red }' });
     writeFileSync(path.join(site.root, 'style.css'), 'h1 { color: green }');
-    expect(await site.settle(1)).toMatchObject([{ kind: 'css', paths: ['/style.css'] }]);
+    // Rewritten as soon as the change arrives (settle's marker round trip can outlast the rewrite window
+    // of one second on a loaded machine, and then the same bytes are rightly news to nobody).
+    expect(await site.arrived(1)).toMatchObject([{ kind: 'css', paths: ['/style.css'] }]);
     writeFileSync(path.join(site.root, 'style.css'), 'h1 { color: green }');
     expect(await site.settle(2)).toMatchObject([{ kind: 'css' }, { kind: 'css', paths: ['/style.css'] }]);
   });
