@@ -1,8 +1,8 @@
 // A channel client for chaos tests: like a tab it starts from the cursor in its page, reconnects after
 // every cut with the cursor of the last message it read (a fresh connection, not a continuation),
 // continues a stream at its byte cap and a poll after each answer, and on `resync` does what a page's
-// reload does: loads the page again and starts from its cursor. It records every replayable message exactly as it arrived (no
-// client-side dedupe), so a duplicate or a gap the server sends shows.
+// reload does: loads the page again and starts from its cursor. It records every replayable message
+// exactly as it arrived (no client-side dedupe), so a duplicate or a gap the server sends shows.
 import http from 'node:http';
 import WebSocket from 'ws';
 import { EventStreamParser } from '../../client/transports/event-stream.js';
