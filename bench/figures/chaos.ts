@@ -82,7 +82,7 @@ async function oneRound(
     const truth = new WsProbe(WsProbe.url(base, token));
     stops.push(() => truth.close());
     await truth.opened;
-    const client = new ChaosClient(proxy.url, rung, token);
+    const client = new ChaosClient(proxy.url, rung);
     stops.push(() => client.stop());
     await client.start();
     await sleep(100);

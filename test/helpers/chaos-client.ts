@@ -31,10 +31,12 @@ export class ChaosClient {
   private reloading = false;
   private close: () => void = () => {};
 
+  /** Set by `start` from the page's client script, as a tab gets it. */
+  private token = '';
+
   constructor(
     private readonly base: string,
     private readonly rung: TransportName,
-    private token: string,
   ) {}
 
   /** Loads the page (its cursor, its client script's token) and connects, as a tab opened now does. */

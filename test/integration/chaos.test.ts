@@ -89,7 +89,7 @@ describe.each(TRANSPORT_NAMES)('the %s rung under random cuts', (rung) => {
     const truth = new WsProbe(WsProbe.url(base, token));
     cleanups.push(() => truth.close());
     await truth.opened;
-    const client = new ChaosClient(proxy.url, rung, token);
+    const client = new ChaosClient(proxy.url, rung);
     cleanups.push(() => client.stop());
     await client.start();
     await sleep(100);
@@ -123,8 +123,7 @@ it('reloads each page once when the server restarts in the middle of a burst', {
   const base = server.url.replace('localhost', '127.0.0.1');
   const proxy = await startFaultProxy(base);
   cleanups.push(() => proxy.close());
-  const token = await fetchToken(base);
-  const clients = TRANSPORT_NAMES.map((rung) => new ChaosClient(proxy.url, rung, token));
+  const clients = TRANSPORT_NAMES.map((rung) => new ChaosClient(proxy.url, rung));
   for (const client of clients) cleanups.push(() => client.stop());
   await Promise.all(clients.map((client) => client.start()));
   await sleep(200);
